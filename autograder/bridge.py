@@ -1,0 +1,19 @@
+"""Lets stock `nbgrader autograde` grade with the hidden suites.
+
+The hidden part of each test cell calls hidden_points(); the cell's value is
+the points earned, which nbgrader reads as partial credit.  This runs in the
+notebook's own kernel, with none of the grader's isolation: it is there so
+that an instructor who prefers nbgrader's own pipeline gets the same totals
+on honest submissions (see docs/threat-model.md).
+"""
+from .run_tests import run_suite
+from .student import local_student
+
+
+def hidden_points(assignment: str, function: str, namespace: dict) -> float:
+    student, _ = local_student(namespace=namespace)
+    outcomes = run_suite(assignment, student, only_function=function)
+    for o in outcomes:
+        if not o.passed:
+            print(f"\u2717 {o.description}: {o.message}")
+    return sum(o.score for o in outcomes)

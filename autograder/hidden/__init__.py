@@ -1,0 +1,34 @@
+"""Hidden grading suites, one module per assignment: test_<assignment>.py.
+
+Each test is a plain pytest function that takes the `student` fixture (see
+autograder.student) and carries its points and graded function:
+
+    @graded("relu", points=1)
+    def test_relu_keeps_positive_values(student):
+        ...
+        assert np.allclose(out, want), "relu should ..."
+
+A failed assert's message is what the student reads, so it says what was
+expected without revealing the hidden inputs' answers.  Raise KnownMistake
+when a failure matches a mistake students often make: feedback and class
+reports name it.  Run a suite by hand against a notebook with
+    pytest autograder/hidden/test_weight_init.py --notebook source/weight_init/weight_init.ipynb
+"""
+import pytest
+
+VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
+
+
+def graded(function: str, points: float = 1, visibility: str = "after_published"):
+    """Mark a test as worth `points` of `function`'s grade."""
+    if visibility not in VISIBILITIES:
+        raise ValueError(f"visibility must be one of {VISIBILITIES}")
+    return pytest.mark.graded(function=function, points=points, visibility=visibility)
+
+
+class KnownMistake(AssertionError):
+    """A failure that matches a common mistake; `mistake` is its short name."""
+
+    def __init__(self, mistake: str, message: str):
+        super().__init__(message)
+        self.mistake = mistake

@@ -1,0 +1,300 @@
+"""Step 2, isolate: a warm, sandboxed process that runs one submission at a time.
+
+A Sandbox owns one worker (autograder/sandbox/worker.py) started under
+bubblewrap: a read-only view of the machine, a private /tmp, no network, its
+own PID namespace, and no path to the hidden suites, the source notebooks,
+the submissions or the results.  The worker imports TensorFlow once and forks
+a fresh child per submission, so start-up is paid once per worker while no
+state passes between students.
+
+Where bubblewrap cannot run, the worker runs unsandboxed with the same
+per-child limits, and a loud warning says that isolation is weaker.
+"""
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import os
+import pathlib
+import select
+import shutil
+import subprocess
+import sys
+import tempfile
+import warnings
+from dataclasses import dataclass
+
+from . import course
+from .sandbox import protocol
+from .student import SandboxDied, Student
+
+SANDBOX_PKG = pathlib.Path(__file__).resolve().parent / "sandbox"
+STARTUP_SECONDS = 120
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Per-submission limits.  Every one is enforced outside the student's reach."""
+
+    call_seconds: float = 20.0  # one call into student code (loading the notebook counts as one)
+    wall_seconds: float = 90.0  # the whole submission
+    memory_mb: int = 2048  # address space beyond the warm worker's
+    output_bytes: int = 16 * 1024  # what the student's prints may fill
+    file_bytes: int = 16 * 2**20  # largest file the student may write in its scratch space
+    processes: int = 32  # processes and threads of the student's uid
+
+
+class IsolationWarning(UserWarning):
+    pass
+
+
+def bwrap_available() -> bool:
+    exe = shutil.which("bwrap")
+    if not exe:
+        return False
+    try:
+        probe = subprocess.run([exe, "--ro-bind", "/", "/", "--unshare-pid", "--unshare-net", "--dev", "/dev",
+                                "--proc", "/proc", "true"], capture_output=True, timeout=20)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return probe.returncode == 0
+
+
+class Sandbox:
+    """One warm worker.  Not thread-safe: give each grading thread its own."""
+
+    def __init__(self, limits: Limits = Limits(), hide: tuple = (), isolation: str = "auto", slot: int = 0,
+                 import_tensorflow: bool = True):
+        if isolation not in ("auto", "bwrap", "none"):
+            raise ValueError("isolation must be auto, bwrap or none")
+        self.limits = limits
+        self.hide = tuple(pathlib.Path(p).resolve() for p in hide)
+        self.slot = slot
+        self.import_tensorflow = import_tensorflow
+        if isolation == "auto":
+            isolation = "bwrap" if bwrap_available() else "none"
+        if isolation == "none":
+            warnings.warn("bubblewrap is not available: student code runs without a filesystem, network or PID "
+                          "sandbox, only with resource limits. Install the Debian package 'bubblewrap' for real "
+                          "isolation.", IsolationWarning, stacklevel=2)
+        self.isolation = isolation
+        self._proc = None
+        self._log = None
+        self._tmp = None
+
+    # -- the worker process ----------------------------------------------------
+    def _command(self) -> tuple[list[str], dict]:
+        env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "TF_CPP_MIN_LOG_LEVEL": "3",
+               "OMP_NUM_THREADS": "1", "TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1",
+               "OPENBLAS_NUM_THREADS": "1", "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1",
+               "AG_IMPORT_TF": "1" if self.import_tensorflow else "0"}
+        for key in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):  # this machine's OpenBLAS needs them
+            if key in os.environ:
+                env[key] = os.environ[key]
+        python = [sys.executable, "-E", "-s", "-B"]
+        if self.isolation == "none":
+            self._tmp = tempfile.mkdtemp(prefix="ag-sandbox-")
+            os.chmod(self._tmp, 0o711)
+            env.update(AG_SCRATCH=os.path.join(self._tmp, "scratch"), AG_WIPE=os.path.join(self._tmp, "scratch"),
+                       HOME=self._tmp)
+            return python + [str(SANDBOX_PKG / "worker.py")], env
+        mount = "/run/ag"
+        env.update(AG_SCRATCH="/tmp/scratch", AG_WIPE="/tmp:/dev/shm:/var/tmp", HOME="/tmp")
+        args = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
+                "--tmpfs", "/var/tmp", "--tmpfs", "/run", "--unshare-net", "--unshare-pid", "--unshare-ipc",
+                "--unshare-uts", "--hostname", "sandbox", "--die-with-parent", "--new-session"]
+        for cap in ("CAP_SETUID", "CAP_SETGID", "CAP_KILL", "CAP_CHOWN"):
+            if os.geteuid() == 0:
+                args += ["--cap-add", cap]
+        masked = self._masked()
+        for path in masked:
+            args += ["--perms", "0755", "--tmpfs", str(path)]
+        binds = [(p, p) for p in self._needed_inside()]
+        binds += [(SANDBOX_PKG.parent / "__init__.py", pathlib.Path(mount, "autograder/__init__.py")),
+                  (SANDBOX_PKG, pathlib.Path(mount, "autograder/sandbox"))]
+        binds += [(course.REPO_ROOT / h, pathlib.Path(mount, h)) for h in ("visual.py", "checks.py")
+                  if (course.REPO_ROOT / h).exists()]
+        for src, dest in binds:
+            # bwrap creates missing parents as 0700; the student's uid must be able to pass through.
+            for parent in reversed(dest.parents):
+                if any(parent == m or m in parent.parents for m in [*masked, pathlib.Path("/run")]):
+                    args += ["--perms", "0755", "--dir", str(parent)]
+            args += ["--ro-bind", str(src), str(dest)]
+        args += ["--chdir", "/tmp", "--"]
+        return args + python + [f"{mount}/autograder/sandbox/worker.py"], env
+
+    def _masked(self) -> list[pathlib.Path]:
+        """Folders the student must not see: the course, the grader, results, homes."""
+        candidates = [course.REPO_ROOT, SANDBOX_PKG.parent.parent, pathlib.Path("/root"), pathlib.Path("/home"),
+                      pathlib.Path(tempfile.gettempdir()), *self.hide]
+        found = []
+        for p in candidates:
+            p = p if p.is_dir() else p.parent
+            if p.exists() and p != pathlib.Path("/") and not any(p == q or q in p.parents for q in found):
+                found = [q for q in found if p not in q.parents] + [p]
+        return found
+
+    def _needed_inside(self) -> list[pathlib.Path]:
+        """The Python installation, re-exposed where a mask above hid it."""
+        masked = self._masked()
+        needed = []
+        for p in {pathlib.Path(sys.prefix), pathlib.Path(sys.base_prefix),
+                  pathlib.Path(os.path.realpath(sys.executable)).parent.parent}:
+            if any(p == m or m in p.parents for m in masked):
+                needed.append(p)
+        return sorted(needed, key=lambda p: len(p.parts))
+
+    def start(self):
+        if self._proc and self._proc.poll() is None:
+            return
+        cmd, env = self._command()
+        self._log = tempfile.TemporaryFile()
+        self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log,
+                                      env=env, start_new_session=True)
+        hello = self._read(STARTUP_SECONDS)
+        if not hello.get("ready"):
+            raise RuntimeError(f"the sandbox worker did not start: {self._stderr_tail()}")
+
+    def _stderr_tail(self) -> str:
+        if not self._log:
+            return ""
+        self._log.seek(0)
+        return self._log.read()[-2000:].decode(errors="replace")
+
+    def close(self):
+        if self._proc:
+            with contextlib.suppress(OSError):
+                self._proc.stdin.close()
+            with contextlib.suppress(OSError):
+                os.killpg(self._proc.pid, 9)
+            self._proc.wait()
+            self._proc = None
+        if self._tmp:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            self._tmp = None
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # -- talking to the worker ----------------------------------------------------
+    def _send(self, message: dict):
+        try:
+            self._proc.stdin.write(protocol.pack(message))
+            self._proc.stdin.flush()
+        except (BrokenPipeError, OSError, AttributeError) as exc:
+            raise SandboxDied("the grading worker stopped") from exc
+
+    def _read(self, timeout: float) -> dict:
+        """One message from the worker, or SandboxDied if it hangs or dies."""
+        fd = self._proc.stdout
+
+        def read(n):
+            ready, _, _ = select.select([fd], [], [], timeout)
+            if not ready:
+                raise TimeoutError
+            return os.read(fd.fileno(), n)
+
+        try:
+            return protocol.unpack_from(read)
+        except (TimeoutError, EOFError, protocol.ProtocolError, ValueError) as exc:
+            self.close()
+            raise SandboxDied("the grading worker stopped responding and was restarted") from exc
+
+    def _ask(self, message: dict) -> dict:
+        if not self._proc or self._proc.poll() is not None:
+            self.start()
+        self._send(message)
+        return self._read(self.limits.call_seconds + 30)
+
+    def _worker_limits(self) -> dict:
+        d = dataclasses.asdict(self.limits)
+        d["in_namespace"] = self.isolation == "bwrap"
+        d["uid"] = 61000 + (os.getpid() * 8 + self.slot) % 3000 if os.geteuid() == 0 else None
+        return d
+
+    @contextlib.contextmanager
+    def session(self, cells: list[dict]):
+        """Run one submission: yields a Session whose .student the tests use."""
+        s = Session(self, list(cells))
+        try:
+            s.begin()
+            yield s
+        finally:
+            s.finish()
+
+
+class Session:
+    """One submission in the sandbox; restarts its child after a crash."""
+
+    MAX_RESTARTS = 4
+
+    def __init__(self, sandbox: Sandbox, cells: list[dict]):
+        self.sandbox = sandbox
+        self.cells = cells
+        self.load_problems: list[dict] = []
+        self.stops: list[str] = []  # why the student process had to be stopped
+        self.output = ""
+        self.truncated = False
+        self.student = Student(self._request)
+        self._restarts = 0
+
+    def _start_child(self):
+        reply = self.sandbox._ask({"op": "start", "cells": self.cells, "limits": self.sandbox._worker_limits()})
+        if "died" in reply:
+            self._note_stop(reply)
+            culprit = reply.get("cell")
+            if culprit and any(c["name"] == culprit and c["origin"] == "student" for c in self.cells):
+                # An endless or crashing cell costs that cell, not the whole notebook.
+                self.cells = [c for c in self.cells if c["name"] != culprit]
+                self.load_problems.append({"cell": culprit, "origin": "student", "type": "Stopped",
+                                           "message": reply["died"], "where": ""})
+                return self._retry()
+            raise SandboxDied(reply["died"])
+        self.load_problems += reply.get("loaded", [])
+
+    def _retry(self):
+        self._restarts += 1
+        if self._restarts > self.MAX_RESTARTS:
+            raise SandboxDied("the student process was stopped too many times: " + "; ".join(self.stops[-2:]))
+        return self._start_child()
+
+    def _note_stop(self, reply):
+        self.stops.append(reply["died"])
+
+    def begin(self):
+        try:
+            self._start_child()
+        except SandboxDied as exc:
+            self.stops.append(exc.reason) if exc.reason not in self.stops else None
+            self._dead = exc.reason
+        else:
+            self._dead = None
+
+    def _request(self, message: dict) -> dict:
+        if self._dead:
+            raise SandboxDied(self._dead)
+        reply = self.sandbox._ask({"op": "request", "message": message})
+        if "died" in reply:
+            self._note_stop(reply)
+            raise SandboxDied(reply["died"])
+        return reply
+
+    def restart(self):
+        """After a stop: a fresh child with the same cells, or None to give up."""
+        try:
+            self._retry()
+        except SandboxDied as exc:
+            self._dead = exc.reason
+            return None
+        return self.student
+
+    def finish(self):
+        with contextlib.suppress(SandboxDied):
+            reply = self.sandbox._ask({"op": "end"})
+            self.output, self.truncated = reply.get("output", ""), reply.get("truncated", False)
+
+

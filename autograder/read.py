@@ -1,0 +1,231 @@
+"""Step 1, read: turn a submitted file into the code that will be graded.
+
+Only the code of the student's solution cells is taken, matched by nbgrader
+grade_id; every other cell comes from the instructor's source notebook, so an
+edited or deleted given cell or test cell changes nothing.  Test cells and
+cells tagged "experiment" (training runs, plots) are left out: the hidden
+suite replaces the first, and the second cost time without deciding a grade.
+
+A bad file never raises here: it becomes a Submission with `problems` that
+say, in plain words, what was wrong and what was graded anyway.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import pathlib
+import re
+from dataclasses import dataclass, field
+
+import nbformat
+
+from . import course
+
+MAX_NOTEBOOK_BYTES = 64 * 1024 * 1024
+
+
+@dataclass
+class Submission:
+    student_id: str
+    assignment: str
+    path: pathlib.Path | None
+    cells: list[dict] = field(default_factory=list)  # {'name', 'code', 'origin'} in run order
+    problems: list[str] = field(default_factory=list)  # what the student should know
+    tampering: list[str] = field(default_factory=list)  # what the instructor should look at
+    fingerprint: str = ""  # sha256 of the file, "" when there was none
+
+
+def _nbgrader(cell) -> dict:
+    meta = cell.get("metadata", {}) if isinstance(cell, dict) else {}
+    nbg = meta.get("nbgrader", {}) if isinstance(meta, dict) else {}
+    return nbg if isinstance(nbg, dict) else {}
+
+
+def _source(cell) -> str:
+    src = cell.get("source", "") if isinstance(cell, dict) else ""
+    if isinstance(src, list):
+        src = "".join(s for s in src if isinstance(s, str))
+    return src if isinstance(src, str) else ""
+
+
+def _tags(cell) -> list:
+    meta = cell.get("metadata", {})
+    tags = meta.get("tags", []) if isinstance(meta, dict) else []
+    return tags if isinstance(tags, list) else []
+
+
+@dataclass(frozen=True)
+class Template:
+    """The instructor's notebook, reduced to what grading needs."""
+
+    order: tuple  # ('setup', name, code) or ('solution', function, None), in notebook order
+    locked: dict  # grade_id -> (source, points) of cells the student must not change
+
+
+def template(assignment: str, root: pathlib.Path = course.REPO_ROOT) -> Template:
+    return _template(course.source_notebook(assignment, root))
+
+
+_TEMPLATES: dict = {}
+
+
+def _template(path: pathlib.Path) -> Template:
+    key = (str(path), path.stat().st_mtime_ns)
+    if key not in _TEMPLATES:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        graded = set(course.functions(path.stem))
+        order, locked = [], {}
+        for i, cell in enumerate(nb["cells"]):
+            nbg, src = _nbgrader(cell), _source(cell)
+            gid = nbg.get("grade_id", f"cell-{i}")
+            if cell["cell_type"] != "code":
+                continue
+            if nbg.get("solution") and gid in graded:
+                order.append(("solution", gid, None))
+            elif nbg.get("grade"):
+                locked[gid] = (src.split("### BEGIN HIDDEN TESTS")[0], nbg.get("points"))
+            elif "experiment" not in _tags(cell):
+                order.append(("setup", gid, src))
+                if nbg.get("locked"):
+                    locked[gid] = (src, None)
+        _TEMPLATES[key] = Template(tuple(order), locked)
+    return _TEMPLATES[key]
+
+
+def _load_notebook(raw: bytes, sub: Submission):
+    """bytes -> list of cells (dicts), or None when nothing can be read."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        sub.problems.append(f"the file is not valid UTF-8 text (bad byte at position {exc.start}); "
+                            "unreadable characters were replaced")
+        text = raw.decode("utf-8", errors="replace")
+    if not text.strip():
+        sub.problems.append("the notebook file is empty")
+        return None
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        return _python_fallback(text, sub, exc)
+    if not isinstance(data, dict):
+        sub.problems.append("the file is JSON but not a notebook")
+        return None
+    major = data.get("nbformat")
+    if major != 4:
+        try:
+            data = json.loads(nbformat.writes(nbformat.reads(text, as_version=4)))
+            sub.problems.append(f"the notebook was in the old format version {major}; it was converted to version 4")
+        except Exception as exc:  # noqa: BLE001 - nbformat raises many kinds
+            sub.problems.append(f"the notebook's format version {major!r} could not be read ({exc})")
+            return None
+    cells = data.get("cells")
+    if not isinstance(cells, list):
+        sub.problems.append("the notebook has no list of cells")
+        return None
+    return [c for c in cells if isinstance(c, dict)]
+
+
+def _python_fallback(text: str, sub: Submission, exc: ValueError):
+    """A .py file renamed to .ipynb still has functions worth grading."""
+    try:
+        compile(text, "<submission>", "exec")
+    except (SyntaxError, ValueError):
+        what = "binary data" if "\ufffd" in text[:2000] or "\x00" in text else "not valid notebook JSON"
+        sub.problems.append(f"the file is {what} and cannot be read as a notebook ({exc}); "
+                            "re-download it from Jupyter with File > Save and submit again")
+        return None
+    sub.problems.append("the file is Python code, not a notebook; its functions were graded as they are")
+    return [{"cell_type": "code", "source": text, "metadata": {}}]
+
+
+_DEF = r"^def\s+{}\s*\("
+
+
+def _student_solutions(cells, functions, sub: Submission) -> dict:
+    by_id: dict[str, str] = {}
+    for cell in cells:
+        gid = _nbgrader(cell).get("grade_id")
+        if gid in functions:
+            if cell.get("cell_type") != "code":
+                sub.problems.append(f"the solution cell for {gid} was turned into a {cell.get('cell_type')} cell; "
+                                    f"{gid} could not be graded")
+                by_id.setdefault(gid, "")
+            elif gid in by_id:
+                sub.problems.append(f"the solution cell for {gid} appears more than once; the first one was graded")
+            else:
+                by_id[gid] = _source(cell)
+    for fn in functions:
+        if by_id.get(fn):
+            continue
+        pattern = re.compile(_DEF.format(re.escape(fn)), re.M)
+        for cell in cells:
+            if cell.get("cell_type") == "code" and pattern.search(_source(cell)):
+                by_id[fn] = _source(cell)
+                sub.problems.append(f"the solution cell for {fn} had lost its grading metadata; "
+                                    f"the code cell that defines {fn} was graded instead")
+                break
+        else:
+            if fn not in by_id:
+                sub.problems.append(f"no solution cell for {fn} was found; {fn} gets no points")
+    return by_id
+
+
+def _tamper_check(cells, tpl: Template, sub: Submission):
+    for cell in cells:
+        nbg = _nbgrader(cell)
+        gid = nbg.get("grade_id")
+        if gid in tpl.locked:
+            src, points = tpl.locked[gid]
+            if _source(cell).strip() != src.strip():
+                sub.tampering.append(f"read-only cell {gid} was edited (the instructor's version was used)")
+            if points is not None and nbg.get("points") != points:
+                sub.tampering.append(f"points of {gid} were changed to {nbg.get('points')!r} (ignored)")
+
+
+def build_cells(tpl: Template, solutions: dict) -> list[dict]:
+    cells = []
+    for kind, name, code in tpl.order:
+        if kind == "setup":
+            cells.append({"name": name, "code": code, "origin": "instructor"})
+        elif solutions.get(name):
+            cells.append({"name": name, "code": solutions[name], "origin": "student"})
+    return cells
+
+
+def read_submission(path: pathlib.Path | None, assignment: str, student_id: str = "",
+                    root: pathlib.Path = course.REPO_ROOT) -> Submission:
+    tpl = template(assignment, root)
+    sub = Submission(student_id, assignment, path)
+    functions = course.functions(assignment)
+    cells = None
+    if path is None or not path.is_file():
+        sub.problems.append(f"no notebook {assignment}.ipynb was submitted")
+    elif path.stat().st_size > MAX_NOTEBOOK_BYTES:
+        sub.problems.append(f"the notebook is {path.stat().st_size // 2**20} MB, over the "
+                            f"{MAX_NOTEBOOK_BYTES // 2**20} MB limit; clear its outputs and submit again")
+    else:
+        raw = path.read_bytes()
+        sub.fingerprint = hashlib.sha256(raw).hexdigest()
+        cells = _load_notebook(raw, sub)
+    if cells is not None:
+        _tamper_check(cells, tpl, sub)
+        sub.cells = build_cells(tpl, _student_solutions(cells, functions, sub))
+    else:
+        sub.cells = build_cells(tpl, {})
+    return sub
+
+
+def find_notebook(folder: pathlib.Path, assignment: str) -> tuple[pathlib.Path | None, list[str]]:
+    """The notebook to grade in a student's assignment folder, and notes on what else was there."""
+    notes = []
+    wanted = folder / f"{assignment}.ipynb"
+    others = sorted(p for p in folder.iterdir() if p.is_file() and p != wanted and p.name != "timestamp.txt")
+    if others:
+        notes.append("extra files were ignored: " + ", ".join(p.name for p in others[:10]))
+    if wanted.is_file():
+        return wanted, notes
+    notebooks = [p for p in others if p.suffix == ".ipynb"]
+    if len(notebooks) == 1:
+        notes.append(f"{assignment}.ipynb was missing; {notebooks[0].name} was graded instead")
+        return notebooks[0], notes
+    return None, notes

@@ -1,0 +1,75 @@
+"""Step 3, run hidden tests: call each test of the suite with the `student`.
+
+The tests run here, in the grader, and only talk to the student's code through
+the `student` object; whatever the student's process does, the decision of
+pass or fail is taken in this process.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import course
+from .hidden import KnownMistake
+from .student import SandboxDied, StudentError
+
+
+@dataclass
+class TestOutcome:
+    name: str
+    function: str
+    max_score: float
+    score: float
+    message: str  # what the student reads; "" when passed
+    visibility: str
+    kind: str  # passed | failed | not_implemented | missing | error | limit
+    mistake: str | None = None
+    description: str = ""
+
+    @property
+    def passed(self) -> bool:
+        return self.kind == "passed"
+
+
+def _judge(test: course.HiddenTest, student) -> tuple[str, str, str | None]:
+    """Run one test: (kind, message, mistake)."""
+    try:
+        test.run(student)
+    except KnownMistake as exc:
+        return "failed", str(exc), exc.mistake
+    except StudentError as exc:
+        kind = {"NotImplementedError": "not_implemented", "Missing": "missing"}.get(exc.type, "error")
+        return kind, str(exc), None
+    except AssertionError as exc:
+        return "failed", str(exc) or f"{test.function} gave a wrong result", None
+    except SandboxDied:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a result the test could not even inspect
+        return "failed", (f"the result of {test.function} could not be checked "
+                          f"({type(exc).__name__}: {exc}); check what your function returns"), None
+    return "passed", "", None
+
+
+def run_suite(assignment: str, student, restart=None, only_function: str | None = None) -> list[TestOutcome]:
+    """Every test of the assignment (or of one function) against `student`.
+
+    If the student's process dies, the test that was running fails with the
+    reason; restart() must then return a fresh `student` (or None to give up,
+    failing the remaining tests with the same reason)."""
+    outcomes, dead = [], None
+    for test in course.hidden_tests(assignment):
+        if only_function and test.function != only_function:
+            continue
+        if dead is not None:
+            kind, message, mistake = "limit", dead, None
+        else:
+            try:
+                kind, message, mistake = _judge(test, student)
+            except SandboxDied as exc:
+                kind, message, mistake = "limit", exc.reason, None
+                student = restart() if restart else None
+                if student is None:
+                    dead = f"not run: {exc.reason}"
+        outcomes.append(TestOutcome(test.name, test.function, test.points,
+                                    test.points if kind == "passed" else 0.0, message,
+                                    test.visibility, kind, mistake, test.doc))
+    return outcomes

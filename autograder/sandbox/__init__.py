@@ -1,0 +1,1 @@
+"""Code that runs inside the sandbox, next to the student's code."""

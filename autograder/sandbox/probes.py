@@ -1,0 +1,176 @@
+"""Trusted helpers that the tests call on objects living in the sandbox.
+
+A Keras model cannot cross to the grader, so the tests ask questions about it
+here and get plain data back.  Probes judge behaviour, not spelling: an
+activation is recognised by what it computes, a regulariser by the penalty it
+adds, whichever Keras class or hand-written callable produced it.  Nothing here
+decides a score; the grader compares the answers.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+_ACT_GRID = np.array([[-3.0, -1.0, -0.25, 0.0, 0.25, 1.0, 3.0]], dtype="float32")
+
+
+def _keras():
+    import keras  # imported lazily: NumPy-only assignments never pay for it
+
+    return keras
+
+
+def _as_numpy(x):
+    return np.asarray(x.numpy() if hasattr(x, "numpy") else x, dtype="float64")
+
+
+def classify_activation(fn) -> str:
+    """Name what fn computes on a small grid: relu, sigmoid, tanh, softmax, linear or other."""
+    if fn is None:
+        return "linear"
+    try:
+        y = _as_numpy(fn(_keras().ops.convert_to_tensor(_ACT_GRID)))
+    except Exception:  # noqa: BLE001
+        return "other"
+    g = _ACT_GRID.astype("float64")
+    candidates = {
+        "linear": g,
+        "relu": np.maximum(g, 0),
+        "sigmoid": 1 / (1 + np.exp(-g)),
+        "tanh": np.tanh(g),
+        "softmax": np.exp(g) / np.exp(g).sum(axis=-1, keepdims=True),
+    }
+    for name, want in candidates.items():
+        if y.shape == want.shape and np.allclose(y, want, atol=1e-4):
+            return name
+    return "other"
+
+
+def _flat_layers(model):
+    keras = _keras()
+    for layer in model.layers:
+        if isinstance(layer, keras.Model):
+            yield from _flat_layers(layer)
+        elif type(layer).__name__ != "InputLayer":
+            yield layer
+
+
+def _ensure_built(model, input_dim):
+    if not model.built or not getattr(model, "inputs", None) and input_dim:
+        model(np.zeros((2, input_dim), dtype="float32"), training=False)
+
+
+def _describe_layer(layer, seed):
+    keras = _keras()
+    kind = type(layer).__name__
+    info = {"kind": kind, "name": str(layer.name)}
+    if isinstance(layer, keras.layers.Dense):
+        kernel = np.random.default_rng(seed).normal(size=tuple(layer.kernel.shape))
+        reg = layer.kernel_regularizer
+        info.update(
+            units=int(layer.units),
+            use_bias=bool(layer.use_bias),
+            activation=classify_activation(layer.activation),
+            kernel_shape=[int(n) for n in layer.kernel.shape],
+            kernel_penalty=None if reg is None else float(_as_numpy(reg(keras.ops.convert_to_tensor(kernel, "float32")))),
+            bias_regularized=layer.bias_regularizer is not None,
+            activity_regularized=layer.activity_regularizer is not None,
+        )
+    elif isinstance(layer, keras.layers.Dropout):
+        info["rate"] = float(layer.rate)
+    elif isinstance(layer, keras.layers.BatchNormalization):
+        info["axis"] = [int(a) for a in np.atleast_1d(layer.axis)]
+    elif isinstance(layer, keras.layers.Activation):
+        info["activation"] = classify_activation(layer.activation)
+    elif kind in {"ReLU", "Softmax"} or hasattr(layer, "call") and not layer.weights:
+        info["activation"] = classify_activation(lambda t: layer(t))
+    return info
+
+
+def probe_describe_model(model, input_dim, seed=0):
+    """Layers in the order data flows through them (nested models flattened).
+
+    Each Dense kernel_penalty is what its kernel regulariser charges for a
+    normal(0, 1) kernel drawn with numpy's default_rng(seed + layer index),
+    so the grader can compute the expected penalty itself.
+    """
+    keras = _keras()
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"expected a Keras model, got {type(model).__name__}")
+    _ensure_built(model, input_dim)
+    layers = [_describe_layer(layer, seed + i) for i, layer in enumerate(_flat_layers(model))]
+    out_shape = tuple(model(np.zeros((3, input_dim), dtype="float32"), training=False).shape)
+    return {
+        "class": type(model).__name__,
+        "params": int(model.count_params()),
+        "layers": layers,
+        "output_shape": [int(n) for n in out_shape],
+        "compiled": bool(getattr(model, "compiled", False) or getattr(model, "optimizer", None) is not None),
+    }
+
+
+def probe_predict(model, x, training=False):
+    """The model's output for x as float64, in training or inference mode."""
+    return _as_numpy(model(np.asarray(x, dtype="float32"), training=bool(training)))
+
+
+def probe_regularization_loss(model, input_dim, seed=0):
+    """Set every Dense kernel to normal(0, 1) values from default_rng(seed + i),
+    run one training-mode forward pass and return the sum of model.losses.
+
+    This catches a penalty however it was attached: kernel_regularizer,
+    add_loss, or a custom layer."""
+    keras = _keras()
+    _ensure_built(model, input_dim)
+    for i, layer in enumerate(_flat_layers(model)):
+        if isinstance(layer, keras.layers.Dense):
+            layer.kernel.assign(np.random.default_rng(seed + i).normal(size=tuple(layer.kernel.shape)).astype("float32"))
+    model(np.zeros((4, input_dim), dtype="float32"), training=True)
+    return float(sum(_as_numpy(loss) for loss in model.losses)) if model.losses else 0.0
+
+
+def probe_count_params(model):
+    return int(model.count_params())
+
+
+def probe_activation(name):
+    """A trusted activation the tests can hand to student code, e.g. forward_activations."""
+    table = {"identity": lambda z: z, "tanh": np.tanh, "relu": lambda z: np.maximum(z, 0.0),
+             "double": lambda z: 2.0 * z}
+    return table[name]
+
+
+class _Held(np.ndarray):
+    """An array that stays in the sandbox.  The wire format sends only exact
+    ndarrays as data, so this subclass crosses as a handle: a test can hand it
+    to student code and read it back afterwards to see whether it changed."""
+
+
+def probe_held_array(x):
+    return np.array(x, dtype="float64").view(_Held)
+
+
+def probe_values(x):
+    """Plain float64 data of an array living in the sandbox (a held array, or a result that is one)."""
+    return np.array(x, dtype="float64")
+
+
+def probe_seed_numpy(seed):
+    """np.random.seed in the student's process, to test that a result is reproducible."""
+    np.random.seed(int(seed))
+
+
+# Targets for uat_weights: Lipschitz with constant <= 1 on any interval.  The
+# grader evaluates them from this table in its own process, never in the sandbox.
+TARGETS = {
+    "sin": np.sin,
+    "cos": np.cos,
+    "abs_shifted": lambda x: np.abs(np.asarray(x, dtype="float64") - 0.3) - 0.5,
+    "scaled_sin": lambda x: 0.9 * np.sin(1.1 * np.asarray(x, dtype="float64")) + 0.4,
+    "ramp": lambda x: 0.5 * np.asarray(x, dtype="float64") + 1.0,
+    "gauss": lambda x: np.exp(-np.asarray(x, dtype="float64") ** 2),
+}
+
+
+def probe_target(name):
+    """A trusted target function to hand to student code, e.g. uat_weights."""
+    return TARGETS[name]

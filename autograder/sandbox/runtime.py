@@ -1,0 +1,102 @@
+"""The student's namespace and the request loop that serves it.
+
+A Runtime executes a submission's cells (the instructor's setup cells and the
+student's solution cells, in notebook order) and then answers requests from
+the tests: call a student function, call a trusted probe on a returned object.
+Every answer is plain data (see protocol).  The same class serves the
+sandboxed child process and the in-process LocalStudent used by the nbgrader
+bridge, so both see identical semantics.
+"""
+from __future__ import annotations
+
+import traceback
+
+from . import probes
+from .protocol import Handle, decode, encode
+
+MAX_MESSAGE_CHARS = 2000
+
+
+def _safe_text(obj, limit=MAX_MESSAGE_CHARS) -> str:
+    try:
+        text = str(obj)
+    except BaseException:  # noqa: BLE001 - a rigged __str__ must not break grading
+        text = f"<{type(obj).__name__} that cannot be printed>"
+    if type(text) is not str:
+        text = "<unprintable>"
+    return text if len(text) <= limit else text[:limit] + " ..."
+
+
+def describe_error(exc: BaseException, filename_prefix="<cell ") -> dict:
+    """Exception -> plain dict, with the student's own line where possible."""
+    where = ""
+    try:
+        for frame in traceback.extract_tb(exc.__traceback__):
+            if frame.filename.startswith(filename_prefix):
+                where = f"{frame.filename[1:-1]}, line {frame.lineno}: {(frame.line or '').strip()}"
+    except BaseException:  # noqa: BLE001
+        pass
+    if isinstance(exc, SystemExit):
+        kind = "SystemExit"
+    else:
+        kind = type(exc).__name__ if type(type(exc).__name__) is str else "Exception"
+    return {"type": kind[:100], "message": _safe_text(exc), "where": where[:500]}
+
+
+class Runtime:
+    def __init__(self):
+        self.namespace: dict = {"__name__": "__student__", "__builtins__": __builtins__}
+        self._objects: dict[int, object] = {}
+
+    # -- loading -------------------------------------------------------
+    def load(self, cells: list[dict]) -> list[dict]:
+        """Run each cell {'name', 'code', 'origin'}; return the problems met."""
+        problems = []
+        for cell in cells:
+            try:
+                code = compile(cell["code"], f"<cell {cell['name']}>", "exec")
+                exec(code, self.namespace)  # noqa: S102 - this is the sandbox's job
+            except BaseException as exc:  # noqa: BLE001 - SystemExit and friends included
+                problems.append({"cell": cell["name"], "origin": cell.get("origin", "student"),
+                                 **describe_error(exc)})
+        return problems
+
+    # -- handles ---------------------------------------------------------
+    def _handle(self, obj) -> Handle:
+        key = id(obj)
+        self._objects[key] = obj
+        try:
+            name = type(obj).__name__
+        except BaseException:  # noqa: BLE001
+            name = "object"
+        return Handle(key, name if type(name) is str else "object")
+
+    def _resolve(self, h: Handle):
+        if h.id not in self._objects:
+            raise KeyError("unknown handle")
+        return self._objects[h.id]
+
+    # -- requests --------------------------------------------------------
+    def serve(self, request: dict) -> dict:
+        op = request.get("op")
+        try:
+            args = decode(request.get("args", []), self._resolve)
+            kwargs = decode(request.get("kwargs", {"__dict__": {}}), self._resolve)
+            if op == "has":
+                return {"value": encode(callable(self.namespace.get(request["name"])))}
+            if op == "call":
+                fn = self.namespace.get(request["name"])
+                if not callable(fn):
+                    return {"missing": request["name"]}
+                value = fn(*args, **kwargs)
+            elif op == "call_handle":
+                value = self._resolve(decode(request["target"]))(*args, **kwargs)
+            elif op == "probe":
+                value = getattr(probes, "probe_" + request["name"])(*args, **kwargs)
+            elif op == "ping":
+                value = "pong"
+            else:
+                return {"error": {"type": "ProtocolError", "message": f"unknown op {op!r}", "where": ""}}
+            return {"value": encode(value, self._handle)}
+        except BaseException as exc:  # noqa: BLE001 - report, never die
+            return {"error": describe_error(exc), "op": op}

@@ -1,0 +1,408 @@
+"""The warm worker: runs inside the sandbox, forks one child per submission.
+
+Started by autograder.isolate as `python -E -s .../worker.py`, it imports
+NumPy, TensorFlow and Keras once (import only: forking after TensorFlow has
+run an op hangs the child), then serves the grader over stdin/stdout:
+
+    {"op": "start", "cells": [...], "limits": {...}}  fork a child, run the cells
+    {"op": "request", "message": {...}}               relay one test request
+    {"op": "end"}                                     kill the child, report
+
+The child drops to an unprivileged uid with resource limits and talks to the
+worker over a socketpair.  The worker, not the child, keeps time, so a child
+that loops, sleeps, ignores signals or patches the clock is still stopped.
+After each child the worker kills every other process in its PID namespace
+and empties /tmp, so nothing survives into the next submission.
+"""
+import os
+import signal
+import socket
+import sys
+import time
+
+if __name__ == "__main__":  # the grader's editable install points at paths the sandbox hides
+    sys.meta_path[:] = [f for f in sys.meta_path if "editable" not in type(f).__name__.lower()
+                        and "editable" not in getattr(f, "__name__", "").lower()]
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+
+import resource  # noqa: E402
+
+from autograder.sandbox import protocol  # noqa: E402
+
+_CHECK_EVERY = 0.05
+
+
+class Limits:
+    def __init__(self, d):
+        self.call_seconds = float(d.get("call_seconds", 20))
+        self.wall_seconds = float(d.get("wall_seconds", 60))
+        self.memory_mb = int(d.get("memory_mb", 2048))
+        self.output_bytes = int(d.get("output_bytes", 64 * 1024))
+        self.file_bytes = int(d.get("file_bytes", 16 * 2**20))
+        self.processes = int(d.get("processes", 32))
+        self.uid = d.get("uid")
+        self.in_namespace = bool(d.get("in_namespace"))
+
+
+def _vm_size() -> int:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+class _BoundedText:
+    """sys.stdout for the student: keeps the first `limit` characters, drops the rest."""
+
+    def __init__(self, fd, limit):
+        self._file = os.fdopen(fd, "w", buffering=1, errors="replace", closefd=False)
+        self._left = limit
+        self.truncated = False
+
+    def write(self, s):
+        s = str(s)
+        if self._left > 0:
+            part = s[: self._left]
+            self._file.write(part)
+            self._left -= len(part)
+        if len(s) and self._left <= 0:
+            self.truncated = True
+        return len(s)
+
+    def flush(self):
+        self._file.flush()
+
+    def isatty(self):
+        return False
+
+
+def _child(sock: socket.socket, cells, limits: Limits, scratch: str, output_path: str):
+    """Runs in the forked child: lock down, load the cells, answer requests."""
+    os.setsid()
+    out_fd = os.open(output_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.dup2(out_fd, 1)
+    os.dup2(out_fd, 2)
+    keep = {0, 1, 2, sock.fileno()}
+    for fd in map(int, os.listdir("/proc/self/fd")):
+        if fd not in keep:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a full output file fails writes, not the process
+    if limits.uid is not None:
+        os.chown(scratch, limits.uid, limits.uid)
+        os.chown(output_path, limits.uid, limits.uid)
+    os.chdir(scratch)
+    os.environ.update(HOME=scratch, TMPDIR=scratch, MPLCONFIGDIR=scratch)
+    mem = _vm_size() + limits.memory_mb * 2**20
+    resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_bytes, limits.file_bytes))
+    cpu = int(limits.wall_seconds) + 5
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
+    resource.setrlimit(resource.RLIMIT_NOFILE, (256, 256))
+    if limits.uid is not None:
+        os.setgroups([])
+        os.setgid(limits.uid)
+        os.setuid(limits.uid)
+        # RLIMIT_NPROC only binds an unprivileged uid; as root it would be ignored.
+        resource.setrlimit(resource.RLIMIT_NPROC, (limits.processes, limits.processes))
+    sys.stdout = sys.stderr = _BoundedText(1, limits.output_bytes)
+
+    from autograder.sandbox.runtime import Runtime
+
+    runtime = Runtime()
+    send = sock.sendall
+    recv = sock.recv
+
+    def cell_started(name):
+        send(protocol.pack({"progress": name}))
+
+    problems = []
+    for cell in cells:
+        cell_started(cell["name"])
+        problems += runtime.load([cell])
+    send(protocol.pack({"loaded": problems}))
+    while True:
+        try:
+            request = protocol.unpack_from(recv)
+        except EOFError:
+            os._exit(0)
+        reply = runtime.serve(request)
+        try:
+            data = protocol.pack(reply)
+        except (TypeError, ValueError) as exc:
+            data = protocol.pack({"error": {"type": "ProtocolError", "message": str(exc), "where": ""}})
+        send(data)
+
+
+class Worker:
+    def __init__(self, rfile, wfile):
+        self.rfile, self.wfile = rfile, wfile
+        self.child = None  # (pid, socket, deadline of the whole submission)
+        self.limits = None
+        self.job = 0
+        self.current_cell = None
+
+    # -- talking to the grader -------------------------------------------
+    def reply(self, message):
+        self.wfile.write(protocol.pack(message))
+        self.wfile.flush()
+
+    def serve_forever(self):
+        while True:
+            try:
+                msg = protocol.unpack_from(self.rfile.read)
+            except EOFError:
+                self.cleanup()
+                return
+            op = msg.get("op")
+            if op == "start":
+                self.reply(self.start(msg["cells"], Limits(msg.get("limits", {}))))
+            elif op == "request":
+                self.reply(self.relay(msg["message"]))
+            elif op == "end":
+                self.reply(self.end())
+            elif op == "ping":
+                self.reply({"pong": True})
+
+    # -- the child ----------------------------------------------------------
+    def _paths(self):
+        scratch = os.path.join(SCRATCH_ROOT, f"job{self.job}")
+        return scratch, scratch + ".out"
+
+    def start(self, cells, limits: Limits):
+        if self.child:
+            self.end()
+        self.job += 1
+        self.limits = limits
+        scratch, output = self._paths()
+        os.makedirs(scratch, mode=0o700)
+        parent_sock, child_sock = socket.socketpair()
+        pid = os.fork()
+        if pid == 0:
+            try:
+                parent_sock.close()
+                _child(child_sock, cells, limits, scratch, output)
+            finally:
+                os._exit(70)
+        child_sock.close()
+        self.child = (pid, parent_sock, time.monotonic() + limits.wall_seconds)
+        self.current_cell = None
+        return self._await("loaded")
+
+    def relay(self, message):
+        if not self.child:
+            return {"died": "the student process is not running"}
+        try:
+            self.child[1].sendall(protocol.pack(message))
+        except OSError:
+            return self._died()
+        return self._await("reply")
+
+    def _await(self, what):
+        """Wait for the child's next answer, within the call and submission limits."""
+        pid, sock, deadline = self.child
+        call_deadline = min(deadline, time.monotonic() + self.limits.call_seconds)
+        while True:
+            remaining = call_deadline - time.monotonic()
+            if remaining <= 0:
+                which = "submission" if call_deadline >= deadline else "call"
+                seconds = self.limits.wall_seconds if which == "submission" else self.limits.call_seconds
+                where = f" while running cell {self.current_cell}" if what == "loaded" and self.current_cell else ""
+                return self._kill(f"time limit exceeded ({seconds:g} s per {which}){where}")
+            sock.settimeout(min(remaining, 1.0))
+            try:
+                msg = protocol.unpack_from(sock.recv)
+            except socket.timeout:
+                continue
+            except (EOFError, OSError, protocol.ProtocolError, ValueError):
+                return self._died()
+            if "progress" in msg:
+                self.current_cell = str(msg["progress"])[:200]
+                continue
+            if what == "loaded":
+                return {"loaded": msg.get("loaded", [])}
+            return msg
+
+    def _died(self):
+        pid = self.child[0]
+        status = _reap(pid, timeout=2.0)
+        where = f" while running cell {self.current_cell}" if self.current_cell else ""
+        self._kill_everything()
+        self.child = None
+        return {"died": _describe_exit(status, self.limits) + where, "cell": self.current_cell}
+
+    def _kill(self, reason):
+        where_cell = self.current_cell
+        self._kill_everything()
+        self.child = None
+        return {"died": reason, "cell": where_cell}
+
+    def _kill_everything(self):
+        if self.child:
+            try:
+                os.kill(self.child[0], signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self.child[1].close()
+        if self.limits and self.limits.in_namespace:
+            # Alone in a PID namespace: every process but us and init is the student's.
+            try:
+                os.kill(-1, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        elif self.limits and self.limits.uid is not None:
+            _kill_uid(self.limits.uid)
+        elif self.child:
+            try:
+                os.killpg(self.child[0], signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        _reap_all()
+
+    def end(self):
+        printed, truncated = "", False
+        if self.child:
+            self._kill_everything()
+            self.child = None
+        scratch, output = self._paths()
+        if os.path.exists(output):
+            with open(output, "rb") as f:
+                raw = f.read(self.limits.output_bytes + 1)
+            truncated = len(raw) > self.limits.output_bytes
+            printed = raw[: self.limits.output_bytes].decode("utf-8", errors="replace")
+        self.cleanup()
+        return {"ended": True, "output": printed, "truncated": truncated}
+
+    def cleanup(self):
+        if self.child:
+            self._kill_everything()
+            self.child = None
+        for root in WIPE:
+            _empty(root)
+        os.makedirs(SCRATCH_ROOT, exist_ok=True)
+
+
+def _reap(pid, timeout):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        try:
+            done, status = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            return None
+        if done:
+            return status
+        time.sleep(0.01)
+    try:
+        os.kill(pid, signal.SIGKILL)
+        return os.waitpid(pid, 0)[1]
+    except (ProcessLookupError, ChildProcessError):
+        return None
+
+
+def _reap_all():
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            time.sleep(0.01)
+            # Children we killed may take a moment; don't wait on strangers forever.
+            try:
+                pid, _ = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+
+
+def _kill_uid(uid):
+    """Without a PID namespace: kill every process owned by the student's uid."""
+    for _ in range(5):
+        found = False
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                if os.stat(f"/proc/{entry}").st_uid == uid:
+                    os.kill(int(entry), signal.SIGKILL)
+                    found = True
+            except (FileNotFoundError, ProcessLookupError, PermissionError):
+                pass
+        if not found:
+            return
+        time.sleep(0.02)
+
+
+def _describe_exit(status, limits):
+    if status is None:
+        return "the student process stopped"
+    if os.WIFSIGNALED(status):
+        sig = os.WTERMSIG(status)
+        names = {
+            signal.SIGSEGV: "crashed with a segmentation fault (often infinite recursion or a bad native call)",
+            signal.SIGABRT: "aborted (often because memory ran out: the memory limit may have been exceeded)",
+            signal.SIGXCPU: f"used more than its CPU time limit ({limits.wall_seconds:g} s)",
+            signal.SIGKILL: "was killed (memory limit exceeded or killed from inside)",
+            signal.SIGBUS: "crashed with a bus error",
+            signal.SIGFPE: "crashed with a floating-point exception",
+        }
+        return "the student process " + names.get(sig, f"was stopped by signal {signal.Signals(sig).name}")
+    code = os.WEXITSTATUS(status)
+    return f"the student process exited (exit code {code}): graded code must not call exit() or os._exit()"
+
+
+def _empty(root):
+    if not os.path.isdir(root):
+        return
+    for name in os.listdir(root):
+        path = os.path.join(root, name)
+        try:
+            if os.path.isdir(path) and not os.path.islink(path):
+                for dirpath, dirnames, filenames in os.walk(path, topdown=False):
+                    for f in filenames:
+                        os.unlink(os.path.join(dirpath, f))
+                    for d in dirnames:
+                        p = os.path.join(dirpath, d)
+                        os.unlink(p) if os.path.islink(p) else os.rmdir(p)
+                os.rmdir(path)
+            else:
+                os.unlink(path)
+        except OSError:
+            pass
+
+
+SCRATCH_ROOT = os.environ.get("AG_SCRATCH", "/tmp/ag-scratch")
+WIPE = [p for p in os.environ.get("AG_WIPE", SCRATCH_ROOT).split(os.pathsep) if p]
+
+
+def main():
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    proto_out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # stray prints from libraries must not corrupt the protocol
+    proto_in = os.fdopen(0, "rb", buffering=0)
+    import numpy  # noqa: F401 - warm imports shared by every child
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot  # noqa: F401
+
+    if os.environ.get("AG_IMPORT_TF", "1") == "1":
+        import keras  # noqa: F401
+        import tensorflow  # noqa: F401
+    from autograder.sandbox import probes, runtime  # noqa: F401
+
+    worker = Worker(proto_in, proto_out)
+    worker.cleanup()
+    worker.reply({"ready": True, "pid": os.getpid()})
+    worker.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,19 @@
+"""nbgrader configuration for the course; the course root is this folder."""
+import os
+
+c = get_config()  # noqa: F821 - provided by nbgrader
+
+c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
+c.CourseDirectory.course_id = "dl-overfitting"
+c.CourseDirectory.source_directory = "source"
+c.CourseDirectory.release_directory = "release"
+c.CourseDirectory.submitted_directory = "submitted"
+c.CourseDirectory.autograded_directory = "autograded"
+c.CourseDirectory.feedback_directory = "feedback"
+# The helper modules travel with each assignment so released notebooks import them.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+# Execute.timeout, not ExecutePreprocessor.timeout: see nbgrader #915 and #1004.
+c.Execute.timeout = 300
+c.Exchange.assignment_dir = c.CourseDirectory.root
