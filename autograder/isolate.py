@@ -36,8 +36,8 @@ STARTUP_SECONDS = 120
 class Limits:
     """Per-submission limits.  Every one is enforced outside the student's reach."""
 
-    call_seconds: float = 20.0  # one call into student code (loading the notebook counts as one)
-    wall_seconds: float = 90.0  # the whole submission
+    call_seconds: float = 10.0  # one call into student code (loading the notebook counts as one)
+    wall_seconds: float = 60.0  # the whole submission
     memory_mb: int = 2048  # address space beyond the warm worker's
     output_bytes: int = 16 * 1024  # what the student's prints may fill
     file_bytes: int = 16 * 2**20  # largest file the student may write in its scratch space

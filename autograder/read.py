@@ -154,6 +154,7 @@ def _student_solutions(cells, functions, sub: Submission) -> dict:
                 sub.problems.append(f"the solution cell for {gid} appears more than once; the first one was graded")
             else:
                 by_id[gid] = _source(cell)
+    plain_python = len(cells) == 1 and not _nbgrader(cells[0])
     for fn in functions:
         if by_id.get(fn):
             continue
@@ -161,8 +162,9 @@ def _student_solutions(cells, functions, sub: Submission) -> dict:
         for cell in cells:
             if cell.get("cell_type") == "code" and pattern.search(_source(cell)):
                 by_id[fn] = _source(cell)
-                sub.problems.append(f"the solution cell for {fn} had lost its grading metadata; "
-                                    f"the code cell that defines {fn} was graded instead")
+                if not plain_python:
+                    sub.problems.append(f"the solution cell for {fn} had lost its grading metadata; "
+                                        f"the code cell that defines {fn} was graded instead")
                 break
         else:
             if fn not in by_id:

@@ -55,17 +55,21 @@ def run_suite(assignment: str, student, restart=None, only_function: str | None 
     If the student's process dies, the test that was running fails with the
     reason; restart() must then return a fresh `student` (or None to give up,
     failing the remaining tests with the same reason)."""
-    outcomes, dead = [], None
+    outcomes, dead, stopped = [], None, {}
     for test in course.hidden_tests(assignment):
         if only_function and test.function != only_function:
             continue
         if dead is not None:
             kind, message, mistake = "limit", dead, None
+        elif test.function in stopped:
+            # One stop per function is enough: rerunning an endless loop only burns the time limit.
+            kind, message, mistake = "limit", f"not run: {test.function} was stopped earlier ({stopped[test.function]})", None
         else:
             try:
                 kind, message, mistake = _judge(test, student)
             except SandboxDied as exc:
                 kind, message, mistake = "limit", exc.reason, None
+                stopped[test.function] = exc.reason
                 student = restart() if restart else None
                 if student is None:
                     dead = f"not run: {exc.reason}"
@@ -73,3 +77,9 @@ def run_suite(assignment: str, student, restart=None, only_function: str | None 
                                     test.points if kind == "passed" else 0.0, message,
                                     test.visibility, kind, mistake, test.doc))
     return outcomes
+
+
+def not_run(assignment: str, reason: str) -> list[TestOutcome]:
+    """Every test failed with the same reason, for a submission that could not be run at all."""
+    return [TestOutcome(t.name, t.function, t.points, 0.0, reason, t.visibility, "error", None, t.doc)
+            for t in course.hidden_tests(assignment)]

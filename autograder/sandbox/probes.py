@@ -174,3 +174,45 @@ TARGETS = {
 def probe_target(name):
     """A trusted target function to hand to student code, e.g. uat_weights."""
     return TARGETS[name]
+
+
+# -- tampering ---------------------------------------------------------------
+# Names a student might patch to fool a test.  Patching them changes no score
+# (the tests judge plain data in the grader), but the instructor should know.
+_WATCHED = {
+    "numpy": ["allclose", "array_equal", "isclose", "testing", "maximum", "exp", "mean", "std", "var", "sum",
+              "abs", "ndarray", "asarray", "array", "random"],
+    "numpy.random": ["normal", "randn", "seed", "default_rng", "rand", "random"],
+    "builtins": ["isinstance", "len", "abs", "sum", "print", "open", "__import__", "type", "float", "int",
+                 "round", "max", "min"],
+    "os": ["_exit", "fork", "kill", "system"],
+    "sys": ["exit", "modules", "stdout"],
+}
+_baseline: dict = {}
+
+
+def _watched_values():
+    import importlib
+
+    values = {}
+    for module_name, names in _WATCHED.items():
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        for name in names:
+            if hasattr(module, name):
+                values[f"{module_name}.{name}"] = id(getattr(module, name))
+    return values
+
+
+def snapshot_integrity():
+    """Remember the watched objects before any student code runs."""
+    _baseline.clear()
+    _baseline.update(_watched_values())
+
+
+def probe_integrity():
+    """Watched names whose object was replaced since the snapshot."""
+    now = _watched_values()
+    return sorted(k for k, v in _baseline.items() if now.get(k) != v and k not in ("sys.stdout",))

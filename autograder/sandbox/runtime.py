@@ -47,6 +47,7 @@ class Runtime:
     def __init__(self):
         self.namespace: dict = {"__name__": "__student__", "__builtins__": __builtins__}
         self._objects: dict[int, object] = {}
+        probes.snapshot_integrity()
 
     # -- loading -------------------------------------------------------
     def load(self, cells: list[dict]) -> list[dict]:

@@ -29,7 +29,7 @@ import resource  # noqa: E402
 
 from autograder.sandbox import protocol  # noqa: E402
 
-_CHECK_EVERY = 0.05
+TRUNCATED = "\n[... output truncated ...]\n"
 
 
 class Limits:
@@ -66,8 +66,9 @@ class _BoundedText:
             part = s[: self._left]
             self._file.write(part)
             self._left -= len(part)
-        if len(s) and self._left <= 0:
+        if len(s) and self._left <= 0 and not self.truncated:
             self.truncated = True
+            self._file.write(TRUNCATED)
         return len(s)
 
     def flush(self):
@@ -274,7 +275,7 @@ class Worker:
         if os.path.exists(output):
             with open(output, "rb") as f:
                 raw = f.read(self.limits.output_bytes + 1)
-            truncated = len(raw) > self.limits.output_bytes
+            truncated = len(raw) > self.limits.output_bytes or TRUNCATED.encode() in raw
             printed = raw[: self.limits.output_bytes].decode("utf-8", errors="replace")
         self.cleanup()
         return {"ended": True, "output": printed, "truncated": truncated}

@@ -1,0 +1,132 @@
+"""Step 5, record: results.json per submission, grades.csv, nbgrader's gradebook.
+
+results.json (Gradescope's schema) is the record of truth; grades.csv is
+rebuilt from all of them, so a batch killed half-way never leaves a duplicated
+or half-written row.  Every file is written to a temporary name and renamed
+into place, which is atomic on POSIX.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import pathlib
+import tempfile
+
+from . import course
+from .score import SubmissionResult
+
+RESULTS = "results.json"
+
+
+def atomic_write(path: pathlib.Path, text: str):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        pathlib.Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def results_path(out_dir: pathlib.Path, student_id: str, assignment: str) -> pathlib.Path:
+    return pathlib.Path(out_dir) / student_id / assignment / RESULTS
+
+
+def write_result(out_dir: pathlib.Path, result: SubmissionResult) -> pathlib.Path:
+    path = results_path(out_dir, result.student_id, result.assignment)
+    atomic_write(path, json.dumps(result.to_gradescope(), indent=1))
+    return path
+
+
+def read_result(path: pathlib.Path) -> SubmissionResult | None:
+    """None for a file that is missing or not ours (never half-written: see atomic_write)."""
+    try:
+        return SubmissionResult.from_gradescope(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return None
+
+
+def load_results(out_dir: pathlib.Path, assignment: str | None = None) -> list[SubmissionResult]:
+    """Every recorded result under out_dir (of one assignment, or all), by student."""
+    pattern = f"*/{assignment}/{RESULTS}" if assignment else f"*/*/{RESULTS}"
+    found = (read_result(p) for p in sorted(pathlib.Path(out_dir).glob(pattern)))
+    return [r for r in found if r is not None]
+
+
+def grades_csv(results: list[SubmissionResult]) -> str:
+    """One row per student and assignment: student_id, assignment, a column per
+    graded function (its score), score, max_score."""
+    assignments = [a for a in course.ASSIGNMENTS if any(r.assignment == a for r in results)]
+    function_columns = [fn for a in assignments for fn in course.functions(a)]
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["student_id", "assignment", *function_columns, "score", "max_score"])
+    for r in sorted(results, key=lambda r: (r.student_id, course.ASSIGNMENTS.index(r.assignment))):
+        cells = [f"{r.functions[fn]:g}" if fn in r.functions else "" for fn in function_columns]
+        writer.writerow([r.student_id, r.assignment, *cells, f"{r.score:g}", f"{r.max_score:g}"])
+    return buf.getvalue()
+
+
+def write_grades_csv(out_dir: pathlib.Path) -> pathlib.Path:
+    path = pathlib.Path(out_dir) / "grades.csv"
+    atomic_write(path, grades_csv(load_results(out_dir)))
+    return path
+
+
+# -- nbgrader's gradebook ------------------------------------------------------
+
+def _ensure_assignment(gb, db_url: str, assignment: str, root: pathlib.Path):
+    """Create the assignment's notebook and cells the way `generate_assignment` does."""
+    from nbgrader.api import MissingEntry
+
+    try:
+        gb.find_notebook(assignment, assignment)
+        return
+    except MissingEntry:
+        pass
+    import nbformat
+    from nbgrader.preprocessors import SaveCells
+
+    gb.update_or_create_assignment(assignment)
+    nb = nbformat.read(course.source_notebook(assignment, root), as_version=4)
+    resources = {"nbgrader": {"assignment": assignment, "notebook": assignment, "db_url": db_url}}
+    SaveCells().preprocess(nb, resources)
+
+
+def _alembic_on_path():
+    """nbgrader's Gradebook runs the `alembic` command; a venv used without
+    activation has it beside the interpreter but not on PATH."""
+    import shutil
+    import sys
+
+    if not shutil.which("alembic"):
+        os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
+
+
+def record_gradebook(db_url: str, results: list[SubmissionResult], root: pathlib.Path = course.REPO_ROOT):
+    """Store each result's points in the test cells' grades, as SaveAutoGrades would."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    _alembic_on_path()
+    with Gradebook(db_url) as gb:
+        for assignment in sorted({r.assignment for r in results}):
+            _ensure_assignment(gb, db_url, assignment, root)
+        for r in results:
+            gb.update_or_create_student(r.student_id)
+            try:
+                gb.find_submission(r.assignment, r.student_id)
+            except MissingEntry:
+                extra = {"timestamp": r.submitted_at} if r.submitted_at else {}
+                gb.add_submission(r.assignment, r.student_id, **extra)
+            for fn, points in r.functions.items():
+                grade = gb.find_grade(course.test_cell_id(fn), r.assignment, r.assignment, r.student_id)
+                grade.auto_score = points
+                grade.needs_manual_grade = False
+        gb.db.commit()

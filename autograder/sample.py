@@ -1,0 +1,140 @@
+"""A generated class of submissions, for the demo, the benchmark and the tests.
+
+Each student's notebook starts from the released notebook; solution cells get
+the reference code, a correct alternative or a known-wrong variant (from
+tests/variants/<assignment>.py), or stay untouched.  A few submissions are
+broken or hostile on purpose, so every run exercises the error paths too.
+"""
+from __future__ import annotations
+
+import copy
+import importlib.util
+import json
+import pathlib
+import random
+import re
+
+from . import course
+
+VARIANTS_DIR = course.REPO_ROOT / "tests" / "variants"
+_SOLUTION = re.compile(r"^([ \t]*)### BEGIN SOLUTION\n(.*?)^[ \t]*### END SOLUTION\n?", re.M | re.S)
+_HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS\n.*?^[ \t]*### END HIDDEN TESTS\n?", re.M | re.S)
+
+HOSTILE = {
+    "endless_loop": "def {fn}(*args, **kwargs):\n    while True:\n        pass\n",
+    "exits": "import sys\nsys.exit(0)\n",
+    "memory_hog": "import numpy as np\n_hog = [np.ones(2**27) for _ in range(200)]\n",
+    "print_flood": "for _ in range(10**6):\n    print('spam ' * 20)\n",
+    "patches_numpy": "import numpy as np\nnp.allclose = lambda *a, **k: True\nnp.testing.assert_allclose = lambda *a, **k: None\n",
+}
+
+
+def variants(assignment: str):
+    """(WRONG, RIGHT) from tests/variants/<assignment>.py, or empty dicts."""
+    path = VARIANTS_DIR / f"{assignment}.py"
+    if not path.exists():
+        return {}, {}
+    spec = importlib.util.spec_from_file_location(f"variants_{assignment}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return getattr(module, "WRONG", {}), getattr(module, "RIGHT", {})
+
+
+def _source(cell) -> str:
+    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+
+
+def reference_code(assignment: str, root: pathlib.Path = course.REPO_ROOT) -> dict[str, str]:
+    """function -> the instructor's solution cell with the solution markers removed."""
+    nb = json.loads(course.source_notebook(assignment, root).read_text(encoding="utf-8"))
+    graded = course.functions(assignment)
+    out = {}
+    for cell in nb["cells"]:
+        gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if gid in graded:
+            out[gid] = _SOLUTION.sub(lambda m: m.group(2), _source(cell))
+    return out
+
+
+def student_notebook(assignment: str, root: pathlib.Path = course.REPO_ROOT) -> dict:
+    """The notebook a student starts from: release/ if generated, else source/ stripped."""
+    released = pathlib.Path(root) / "release" / assignment / f"{assignment}.ipynb"
+    if released.exists():
+        return json.loads(released.read_text(encoding="utf-8"))
+    nb = json.loads(course.source_notebook(assignment, root).read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        text = _HIDDEN.sub("", _source(cell))
+        cell["source"] = _SOLUTION.sub(lambda m: f"{m.group(1)}raise NotImplementedError()\n", text)
+    return nb
+
+
+def with_code(nb: dict, code: dict[str, str]) -> dict:
+    """A copy of nb whose solution cells hold the given code."""
+    nb = copy.deepcopy(nb)
+    for cell in nb["cells"]:
+        gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if gid in code:
+            cell["source"] = code[gid]
+    return nb
+
+
+def make_submission(assignment: str, kind: str, rng: random.Random, root=course.REPO_ROOT) -> tuple[bytes, str]:
+    """(notebook bytes, description) for one generated student."""
+    base = student_notebook(assignment, root)
+    ref = reference_code(assignment, root)
+    wrong, right = variants(assignment)
+    functions = list(ref)
+    code = dict(ref)
+    label = kind
+    if kind == "wrong" and wrong:
+        for fn in rng.sample([f for f in functions if wrong.get(f)], k=min(2, len([f for f in functions if wrong.get(f)]))):
+            name, variant = rng.choice(sorted(wrong[fn].items()))
+            code[fn] = variant["code"]
+            label += f" {fn}:{name}"
+    elif kind == "alternative" and right:
+        for fn in [f for f in functions if right.get(f)]:
+            name, variant = rng.choice(sorted(right[fn].items()))
+            code[fn] = variant
+            label += f" {fn}:{name}"
+    elif kind == "untouched":
+        code = {}
+    elif kind in HOSTILE:
+        fn = rng.choice(functions)
+        code[fn] = HOSTILE[kind].format(fn=fn) + ("\n" + ref[fn] if kind != "endless_loop" else "")
+        label += f" in {fn}"
+    elif kind == "truncated":
+        data = json.dumps(with_code(base, code)).encode()
+        return data[: len(data) // 2], label
+    elif kind == "empty":
+        return b"", label
+    elif kind == "python_file":
+        return "\n\n".join(ref.values()).encode(), label
+    return json.dumps(with_code(base, code), indent=1).encode(), label
+
+
+MIX = (["solution"] * 8 + ["wrong"] * 7 + ["alternative"] * 3 + ["untouched"] * 2
+       + ["truncated", "python_file", "endless_loop", "exits", "memory_hog", "print_flood", "patches_numpy", "empty"])
+
+
+def build_class(dest: pathlib.Path, assignments=course.ASSIGNMENTS, students: int = 12, seed: int = 0,
+                root=course.REPO_ROOT, kinds=None) -> dict[str, dict[str, str]]:
+    """Write dest/<student_id>/<assignment>/<assignment>.ipynb (+ timestamp.txt).
+
+    The first len(kinds) students cover each kind once, so even a small class
+    meets every error path; the rest are drawn at random.  Returns
+    {assignment: {student_id: description}}."""
+    rng = random.Random(seed)
+    kinds = list(kinds or MIX)
+    made: dict[str, dict[str, str]] = {}
+    for a in assignments:
+        made[a] = {}
+        for i in range(students):
+            sid = f"student{i + 1:03d}"
+            kind = kinds[i] if i < len(kinds) else rng.choice(kinds)
+            data, label = make_submission(a, kind, rng, root)
+            folder = pathlib.Path(dest) / sid / a
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / f"{a}.ipynb").write_bytes(data)
+            (folder / "timestamp.txt").write_text(f"2026-11-{1 + i % 20:02d} 12:00:00.000000 UTC\n")
+            made[a][sid] = label
+    return made
