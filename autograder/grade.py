@@ -71,8 +71,8 @@ def grade_in(sandbox: Sandbox, sub: Submission) -> SubmissionResult:
     if session.stops:
         limits = ("time limit", "memory", "CPU")
         status = "limit" if any(k in s for s in session.stops for k in limits) else "crashed"
-    elif sub.path is None or not sub.cells or any("cannot be read" in p or "empty" in p for p in sub.problems):
-        status = "unreadable" if sub.fingerprint or sub.path else "graded"
+    elif sub.unreadable:
+        status = "unreadable"
     return score(sub.student_id, sub.assignment, outcomes, problems=problems, tampering=tampering,
                  status=status, fingerprint=sub.fingerprint, execution_time=time.monotonic() - started,
                  output=session.output)

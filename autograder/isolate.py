@@ -74,7 +74,7 @@ class Sandbox:
         if isolation == "auto":
             isolation = "bwrap" if bwrap_available() else "none"
         if isolation == "none":
-            warnings.warn("bubblewrap is not available: student code runs without a filesystem, network or PID "
+            warnings.warn("isolation is weaker: bubblewrap is not available, so student code runs without a filesystem, network or PID "
                           "sandbox, only with resource limits. Install the Debian package 'bubblewrap' for real "
                           "isolation.", IsolationWarning, stacklevel=2)
         self.isolation = isolation
@@ -99,11 +99,11 @@ class Sandbox:
                        HOME=self._tmp)
             return python + [str(SANDBOX_PKG / "worker.py")], env
         mount = "/run/ag"
-        env.update(AG_SCRATCH="/tmp/scratch", AG_WIPE="/tmp:/dev/shm:/var/tmp", HOME="/tmp")
-        args = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
-                "--tmpfs", "/var/tmp", "--tmpfs", "/run", "--unshare-net", "--unshare-pid", "--unshare-ipc",
+        env.update(AG_SCRATCH="/tmp/scratch", AG_WIPE="/tmp:/dev/shm:/var/tmp", HOME="/tmp", AG_NO_LOOPBACK="1")
+        args = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--perms", "1777", "--tmpfs", "/tmp",
+                "--perms", "1777", "--tmpfs", "/var/tmp", "--tmpfs", "/run", "--unshare-net", "--unshare-pid", "--unshare-ipc",
                 "--unshare-uts", "--hostname", "sandbox", "--die-with-parent", "--new-session"]
-        for cap in ("CAP_SETUID", "CAP_SETGID", "CAP_KILL", "CAP_CHOWN"):
+        for cap in ("CAP_SETUID", "CAP_SETGID", "CAP_KILL", "CAP_CHOWN", "CAP_NET_ADMIN"):
             if os.geteuid() == 0:
                 args += ["--cap-add", cap]
         masked = self._masked()
@@ -127,9 +127,12 @@ class Sandbox:
         """Folders the student must not see: the course, the grader, results, homes."""
         candidates = [course.REPO_ROOT, SANDBOX_PKG.parent.parent, pathlib.Path("/root"), pathlib.Path("/home"),
                       pathlib.Path(tempfile.gettempdir()), *self.hide]
+        fresh = {pathlib.Path(p) for p in ("/tmp", "/var/tmp", "/run")}  # already empty tmpfs inside
         found = []
         for p in candidates:
             p = p if p.is_dir() else p.parent
+            if p in fresh:
+                continue
             if p.exists() and p != pathlib.Path("/") and not any(p == q or q in p.parents for q in found):
                 found = [q for q in found if p not in q.parents] + [p]
         return found
@@ -213,8 +216,20 @@ class Sandbox:
     def _worker_limits(self) -> dict:
         d = dataclasses.asdict(self.limits)
         d["in_namespace"] = self.isolation == "bwrap"
-        d["uid"] = 61000 + (os.getpid() * 8 + self.slot) % 3000 if os.geteuid() == 0 else None
+        d["uid"] = 61000 + (os.getpid() * 8 + self.slot) % 3000 if self._can_drop_privileges() else None
         return d
+
+    def _can_drop_privileges(self) -> bool:
+        """Root can run the student as another uid, if that uid can still reach Python."""
+        if os.geteuid() != 0:
+            return False
+        if self.isolation == "bwrap":
+            return True  # the sandbox re-exposes the installation with open permissions
+        for p in (pathlib.Path(sys.base_prefix), pathlib.Path(sys.prefix)):
+            for d in [p, *p.parents]:
+                if d.exists() and not d.stat().st_mode & 0o001:
+                    return False
+        return True
 
     @contextlib.contextmanager
     def session(self, cells: list[dict]):

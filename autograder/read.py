@@ -33,6 +33,7 @@ class Submission:
     problems: list[str] = field(default_factory=list)  # what the student should know
     tampering: list[str] = field(default_factory=list)  # what the instructor should look at
     fingerprint: str = ""  # sha256 of the file, "" when there was none
+    unreadable: bool = False  # a file was there but no code could be read from it
 
 
 def _nbgrader(cell) -> dict:
@@ -214,6 +215,7 @@ def read_submission(path: pathlib.Path | None, assignment: str, student_id: str 
         sub.cells = build_cells(tpl, _student_solutions(cells, functions, sub))
     else:
         sub.cells = build_cells(tpl, {})
+        sub.unreadable = bool(sub.fingerprint)
     return sub
 
 

@@ -27,6 +27,8 @@ class StudentError(AssertionError):
         self.detail, self.where = info.get("message", ""), info.get("where", "")
         if self.type == "NotImplementedError":
             text = f"{function} is not implemented yet"
+        elif self.type == "MemoryError":
+            text = f"{function} ran out of memory: memory limit exceeded"
         elif self.type == "SystemExit":
             text = f"{function} tried to exit the program; graded code must return a value"
         else:

@@ -19,6 +19,8 @@ import struct
 import numpy as np
 
 MAX_MESSAGE = 256 * 1024 * 1024
+# Bound once, at import: a student who reassigns numpy.ndarray must not break the wire.
+_NDARRAY, _GENERIC, _ASARRAY, _CONTIGUOUS = np.ndarray, np.generic, np.asarray, np.ascontiguousarray
 _ALLOWED_KINDS = "biufc"  # bool, int, uint, float, complex
 
 
@@ -64,9 +66,9 @@ def _enc(v, mk, depth):
         return items if t is list else {"__tuple__": items}
     if t is dict and all(type(k) is str for k in v):
         return {"__dict__": {k: _enc(x, mk, depth + 1) for k, x in v.items()}}
-    if isinstance(v, np.generic) and v.dtype.kind in _ALLOWED_KINDS:
-        return {"__scalar__": _enc_array(np.asarray(v))}
-    if t is np.ndarray and v.dtype.kind in _ALLOWED_KINDS:
+    if isinstance(v, _GENERIC) and v.dtype.kind in _ALLOWED_KINDS:
+        return {"__scalar__": _enc_array(_ASARRAY(v))}
+    if t is _NDARRAY and v.dtype.kind in _ALLOWED_KINDS:
         return {"__array__": _enc_array(v)}
     if t is Handle:
         return {"__handle__": [v.id, v.type_name]}
@@ -77,7 +79,7 @@ def _enc(v, mk, depth):
 
 
 def _enc_array(a):
-    a = np.ascontiguousarray(a)
+    a = _CONTIGUOUS(a)
     dt = a.dtype.newbyteorder("<") if a.dtype.byteorder == ">" else a.dtype
     return {"dtype": dt.str, "shape": list(a.shape), "data": base64.b64encode(a.astype(dt).tobytes()).decode()}
 

@@ -9,6 +9,7 @@ bridge, so both see identical semantics.
 """
 from __future__ import annotations
 
+import errno
 import traceback
 
 from . import probes
@@ -36,11 +37,16 @@ def describe_error(exc: BaseException, filename_prefix="<cell ") -> dict:
                 where = f"{frame.filename[1:-1]}, line {frame.lineno}: {(frame.line or '').strip()}"
     except BaseException:  # noqa: BLE001
         pass
+    message = _safe_text(exc)
     if isinstance(exc, SystemExit):
         kind = "SystemExit"
+    elif isinstance(exc, MemoryError):
+        kind, message = "MemoryError", "memory limit exceeded"
+    elif isinstance(exc, BlockingIOError) and getattr(exc, "errno", None) == errno.EAGAIN:
+        kind, message = "BlockingIOError", "process limit exceeded (too many processes or threads)"
     else:
         kind = type(exc).__name__ if type(type(exc).__name__) is str else "Exception"
-    return {"type": kind[:100], "message": _safe_text(exc), "where": where[:500]}
+    return {"type": kind[:100], "message": message, "where": where[:500]}
 
 
 class Runtime:

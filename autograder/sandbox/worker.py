@@ -78,6 +78,9 @@ class _BoundedText:
         return False
 
 
+_LOG_FD = os.dup(2)  # the worker's own stderr, which the grader keeps as a log
+
+
 def _child(sock: socket.socket, cells, limits: Limits, scratch: str, output_path: str):
     """Runs in the forked child: lock down, load the cells, answer requests."""
     os.setsid()
@@ -86,7 +89,7 @@ def _child(sock: socket.socket, cells, limits: Limits, scratch: str, output_path
     os.dup2(devnull, 0)
     os.dup2(out_fd, 1)
     os.dup2(out_fd, 2)
-    keep = {0, 1, 2, sock.fileno()}
+    keep = {0, 1, 2, sock.fileno(), _LOG_FD}
     for fd in map(int, os.listdir("/proc/self/fd")):
         if fd not in keep:
             try:
@@ -189,6 +192,10 @@ class Worker:
             try:
                 parent_sock.close()
                 _child(child_sock, cells, limits, scratch, output)
+            except BaseException:  # noqa: BLE001 - set-up failed before the student ran: log it for the grader
+                import traceback
+
+                os.write(_LOG_FD, traceback.format_exc().encode())
             finally:
                 os._exit(70)
         child_sock.close()
@@ -383,12 +390,26 @@ SCRATCH_ROOT = os.environ.get("AG_SCRATCH", "/tmp/ag-scratch")
 WIPE = [p for p in os.environ.get("AG_WIPE", SCRATCH_ROOT).split(os.pathsep) if p]
 
 
+def _loopback_down():
+    """bubblewrap brings `lo` up in the new network namespace; students get no network at all."""
+    import fcntl
+    import struct
+
+    siocgifflags, siocsifflags, iff_up = 0x8913, 0x8914, 0x1
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        flags = struct.unpack("16sH", fcntl.ioctl(s, siocgifflags, struct.pack("16sH", b"lo", 0)))[1]
+        fcntl.ioctl(s, siocsifflags, struct.pack("16sH", b"lo", flags & ~iff_up))
+
+
 def main():
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    if os.environ.pop("AG_NO_LOOPBACK", "") == "1":
+        _loopback_down()
     proto_out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # stray prints from libraries must not corrupt the protocol
     proto_in = os.fdopen(0, "rb", buffering=0)
     import numpy  # noqa: F401 - warm imports shared by every child
+    import numpy.testing  # noqa: F401 - lazy in numpy; the integrity probe touches it
     import matplotlib
 
     matplotlib.use("Agg")
