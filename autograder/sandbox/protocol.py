@@ -79,9 +79,10 @@ def _enc(v, mk, depth):
 
 
 def _enc_array(a):
+    shape = list(a.shape)  # before ascontiguousarray, which makes a 0-d array 1-d
     a = _CONTIGUOUS(a)
     dt = a.dtype.newbyteorder("<") if a.dtype.byteorder == ">" else a.dtype
-    return {"dtype": dt.str, "shape": list(a.shape), "data": base64.b64encode(a.astype(dt).tobytes()).decode()}
+    return {"dtype": dt.str, "shape": shape, "data": base64.b64encode(a.astype(dt).tobytes()).decode()}
 
 
 def decode(data, resolve_handle=None):
