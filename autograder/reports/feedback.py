@@ -1,0 +1,204 @@
+"""Feedback pages: one self-contained HTML page per student and assignment.
+
+The page lists every graded function with its points and, test by test,
+whether it passed, the test's message, and, when the failure matches a known
+mistake, that mistake in plain words (mistakes.py).
+
+What a page reveals follows each test's visibility, Gradescope's four levels:
+
+    visible          shown in full, always
+    after_due_date   shown in full once `after_due` is set
+    after_published  shown in full once `published` is set
+    hidden           never shown: no description, outcome, message or mistake
+
+A test that is not shown appears only as a count and the points it is worth
+("2 more tests worth 3 points will be shown after the due date"), and its
+points are not counted as earned yet: the points a page shows as earned are
+exactly the sum of the tests it shows, so nothing can be read off them.  The
+one exception is deliberate: once grades are published, hidden tests count
+towards the function's and the assignment's points (as in Gradescope, where
+the published score includes them), still without any detail.
+
+Only what is meant for the student appears: file problems do, the
+`tampering` notes (for instructors) and what the code printed (it could echo a
+hidden test's inputs) do not.  Everything that came from a submission or a
+test run is escaped (page.tag escapes every string).
+"""
+from __future__ import annotations
+
+import pathlib
+import re
+from collections import defaultdict
+
+from ..run_tests import TestOutcome
+from ..score import SubmissionResult
+from . import ReportError, loading, mistakes
+from .page import Html, document, join, points, tag, write_page
+
+KIND_LABELS = {"passed": "passed", "failed": "failed", "not_implemented": "not implemented",
+               "missing": "missing", "error": "error", "limit": "stopped"}
+
+KIND_HINTS = {
+    "not_implemented": "The function still raises NotImplementedError: replace that line with your code.",
+    "missing": "Keep the function's name and its solution cell as they were given.",
+    "error": "Your code raised an exception; the message says what and, where it can, on which line.",
+    "limit": "Your code was stopped for taking too much time or memory: look for a loop that does not "
+             "end, or for far more work (or training) than the task needs.",
+}
+
+STATUS_NOTES = {
+    "crashed": ("bad", "Your code stopped the grader's process before all tests could run; "
+                       "the tests that could not run got no points."),
+    "limit": ("warn", "Your code ran out of time or memory; the tests it could not finish got no points."),
+    "unreadable": ("bad", "Your file could not be read as a notebook, so nothing could be graded: "
+                          "see the notes below."),
+}
+
+WITHHELD = {
+    "after_due_date": "will be shown after the due date",
+    "after_published": "will be shown when grades are published",
+}
+
+
+def revealed(visibility: str, published: bool, after_due: bool) -> bool:
+    """Whether a test's description, outcome and message may be shown."""
+    return (visibility == "visible"
+            or (visibility == "after_due_date" and after_due)
+            or (visibility == "after_published" and published))
+
+
+def counted(visibility: str, published: bool, after_due: bool) -> bool:
+    """Whether a test's points count towards the points the page shows."""
+    return revealed(visibility, published, after_due) or (visibility == "hidden" and published)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _worth(tests: list[TestOutcome]) -> str:
+    total = sum(t.max_score for t in tests)
+    return f"{_plural(len(tests), 'test')} worth {points(total)} point{'' if total == 1 else 's'}"
+
+
+def _test_card(t: TestOutcome) -> Html:
+    kind = t.kind if t.kind in KIND_LABELS else "failed"
+    head = tag("div",
+               tag("span", tag("span", KIND_LABELS[kind], class_=f"badge {kind}"), " ", t.description or t.name),
+               tag("span", f"{points(t.score)} / {points(t.max_score)}", class_="num muted"),
+               class_="head")
+    body = []
+    if not t.passed:
+        if t.message:
+            body.append(tag("pre", t.message))
+        known = mistakes.describe(t.mistake)
+        if known:
+            body.append(tag("div", tag("strong", "Common mistake: ", known.title, "."), " ", known.explanation,
+                            class_="mistake"))
+        if kind in KIND_HINTS:
+            body.append(tag("p", KIND_HINTS[kind], class_="muted"))
+    return tag("div", head, *body, class_="test")
+
+
+def _withheld_notes(tests: list[TestOutcome], published: bool, after_due: bool) -> list[Html]:
+    unseen = defaultdict(list)
+    for t in tests:
+        if not revealed(t.visibility, published, after_due):
+            unseen[t.visibility if t.visibility in WITHHELD else "hidden"].append(t)
+    notes = [tag("p", f"{_worth(group)} {WITHHELD[why]}.", class_="muted")
+             for why, group in unseen.items() if why in WITHHELD]
+    if unseen["hidden"]:
+        what = _worth(unseen["hidden"]).replace("test", "hidden test", 1)
+        notes.append(tag("p", f"Includes {what}; hidden tests never show details." if published else
+                         f"{what} will count once grades are published; hidden tests never show details.",
+                         class_="muted"))
+    return notes
+
+
+def _function_view(fn: str, tests: list[TestOutcome], result: SubmissionResult, published: bool,
+                   after_due: bool) -> tuple[float, bool]:
+    """(points earned as the page may show them, whether some are still pending)."""
+    if not tests:
+        return result.functions.get(fn, 0.0), False
+    shown = [t for t in tests if counted(t.visibility, published, after_due)]
+    return round(sum(t.score for t in shown), 6), len(shown) < len(tests)
+
+
+def _function_section(fn: str, tests: list[TestOutcome], earned: float, pending: bool, possible: float,
+                      published: bool, after_due: bool) -> Html:
+    shown = [t for t in tests if revealed(t.visibility, published, after_due)]
+    fraction = min(max(earned / possible, 0.0), 1.0) if possible else 0.0
+    return tag("section",
+               tag("h2", tag("code", fn), " ",
+                   tag("span", f"{points(earned)} / {points(possible)} points{' so far' if pending else ''}",
+                       class_="muted")),
+               tag("div", tag("span", style=f"width:{100 * fraction:.1f}%"), class_="bar"),
+               *[_test_card(t) for t in shown],
+               *_withheld_notes(tests, published, after_due),
+               id=f"fn-{fn}")
+
+
+def _title(assignment: str) -> str:
+    return assignment.replace("_", " ").capitalize()
+
+
+def render_feedback(result: SubmissionResult, published: bool = False, after_due: bool = False) -> str:
+    """The feedback page for one result, as a complete HTML document."""
+    by_function: dict[str, list[TestOutcome]] = defaultdict(list)
+    for t in result.tests:
+        by_function[t.function].append(t)
+    functions = list(result.max_functions) + [f for f in by_function if f not in result.max_functions]
+    views = {fn: _function_view(fn, by_function[fn], result, published, after_due) for fn in functions}
+    total = round(sum(earned for earned, _ in views.values()), 6)
+    pending = any(p for _, p in views.values())
+
+    intro = [tag("h1", _title(result.assignment), ": your feedback"),
+             tag("p", "Student ", tag("code", result.student_id),
+                 f" · submitted {result.submitted_at}" if result.submitted_at else "",
+                 " · marked late" if result.late else "", class_="muted"),
+             tag("p", f"{points(total)} / {points(result.max_score)} points{' so far' if pending else ''}",
+                 class_="score")]
+    if result.status in STATUS_NOTES:
+        level, text = STATUS_NOTES[result.status]
+        intro.append(tag("div", text, class_=f"note {level}"))
+    if result.problems:
+        intro.append(tag("div", tag("strong", "About your file"),
+                         tag("ul", *[tag("li", p) for p in result.problems]), class_="note warn"))
+    if pending:
+        intro.append(tag("p", "Some tests are not shown yet; their points are not counted on this page.",
+                         class_="muted"))
+    overview = tag("table",
+                   tag("tr", tag("th", "Function"), tag("th", "Points", class_="num")),
+                   *[tag("tr", tag("td", tag("a", tag("code", fn), href=f"#fn-{fn}")),
+                         tag("td", f"{points(views[fn][0])} / {points(result.max_functions.get(fn, 0.0))}",
+                             class_="num"))
+                     for fn in functions])
+    sections = [_function_section(fn, by_function[fn], *views[fn], result.max_functions.get(fn, 0.0),
+                                  published, after_due) for fn in functions]
+    footer = tag("footer", "Messages describe what was expected without giving away the hidden tests' inputs. "
+                           "Points are per function; each function's tests add up to its points.")
+    return document(f"{_title(result.assignment)}: feedback for {result.student_id}",
+                    join([*intro, overview, *sections, footer]))
+
+
+_UNSAFE = re.compile(r"[^\w.@+-]")
+
+
+def _folder_name(student_id: str) -> str:
+    name = _UNSAFE.sub("_", student_id).lstrip(".")
+    if not name:
+        raise ReportError(f"student id {student_id!r} cannot name a folder")
+    return name
+
+
+def write_feedback(out_dir, assignment: str, dest, published: bool = False,
+                   after_due: bool = False) -> list[pathlib.Path]:
+    """Write DEST/<student>/<assignment>/feedback.html for every graded student; return the paths."""
+    dest = pathlib.Path(dest)
+    results = loading.load(out_dir, assignment)
+    folders = [_folder_name(r.student_id) for r in results]
+    if len(set(folders)) < len(folders):
+        raise ReportError("two student ids map to the same folder name; rename one of the students' folders")
+    return [write_page(dest / folder / assignment / "feedback.html",
+                             render_feedback(result, published=published, after_due=after_due))
+            for folder, result in zip(folders, results)]
