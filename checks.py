@@ -10,8 +10,10 @@ nbgrader autogrades (NBGRADER_EXECUTION=autograde) a failure only prints: the
 hidden tests that follow decide the score.
 """
 import contextlib
+import io
 import os
 import traceback
+import warnings
 
 
 class CheckFailed(Exception):
@@ -28,10 +30,26 @@ def _student_line(exc):
     return ""
 
 
+GRADING = os.environ.get("NBGRADER_EXECUTION") == "autograde"
+
+
+@contextlib.contextmanager
+def quiet_while_grading():
+    """nbgrader gives 0 to a test cell that wrote anything to stderr, so while it
+    autogrades, warnings from the student's code must not reach stderr."""
+    if not GRADING:
+        yield
+        return
+    with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()):
+        warnings.simplefilter("ignore")
+        yield
+
+
 @contextlib.contextmanager
 def check(name):
     try:
-        yield
+        with quiet_while_grading():
+            yield
     except NotImplementedError:
         message = f"{name}: not implemented yet. Replace `raise NotImplementedError()` with your code."
     except AssertionError as exc:
@@ -42,5 +60,5 @@ def check(name):
         print(f"\u2713 {name} passes the public checks.")
         return
     print(f"\u2717 {message}")
-    if os.environ.get("NBGRADER_EXECUTION") != "autograde":
+    if not GRADING:
         raise CheckFailed(message) from None

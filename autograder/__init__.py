@@ -7,8 +7,10 @@ The path a submission takes, one module a step:
     run_tests.py   the hidden suite (autograder/hidden/) against that process -> outcomes
     score.py       outcomes -> SubmissionResult (points per function, Gradescope JSON)
     record.py      results.json, grades.csv and nbgrader's gradebook, written atomically
-    export/        grades out to Canvas, Moodle, Gradescope and LTI 1.3
+    lms/           submissions in from, grades out to Canvas, Moodle, Gradescope, LTI 1.3
+    reports/       feedback pages for students, class reports for instructors
 
 grade.py ties the steps together for one submission or a whole class; cli.py is
-a thin command line over it.
+a thin command line over it.  bridge.py lets stock `nbgrader autograde` run the
+same hidden suites; stock.py runs stock nbgrader for comparison.
 """

@@ -6,13 +6,30 @@ notebook's own kernel, with none of the grader's isolation: it is there so
 that an instructor who prefers nbgrader's own pipeline gets the same totals
 on honest submissions (see docs/threat-model.md).
 """
+import contextlib
+import io
+import os
+import warnings
+
 from .run_tests import run_suite
 from .student import local_student
 
 
 def hidden_points(assignment: str, function: str, namespace: dict) -> float:
     student, _ = local_student(namespace=namespace)
-    outcomes = run_suite(assignment, student, only_function=function)
+    # nbgrader scores a test cell 0 if anything reached stderr: keep the
+    # student's warnings (and TensorFlow's) out of it, down to the file descriptor.
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()):
+            warnings.simplefilter("ignore")
+            outcomes = run_suite(assignment, student, only_function=function)
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
     for o in outcomes:
         if not o.passed:
             print(f"\u2717 {o.description}: {o.message}")

@@ -30,6 +30,10 @@ class HiddenTest:
     run: object  # the test function itself, called with the `student` fixture
 
     @property
+    def module(self) -> str:
+        return self.run.__module__
+
+    @property
     def doc(self) -> str:
         return inspect.getdoc(self.run) or self.name.removeprefix("test_").replace("_", " ")
 

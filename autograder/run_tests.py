@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import course
-from .hidden import KnownMistake
+from .hidden import KnownMistake, seed_tests
 from .student import SandboxDied, StudentError
 
 
@@ -32,6 +32,7 @@ class TestOutcome:
 
 def _judge(test: course.HiddenTest, student) -> tuple[str, str, str | None]:
     """Run one test: (kind, message, mistake)."""
+    seed_tests(test.module, test.name)
     try:
         test.run(student)
     except KnownMistake as exc:

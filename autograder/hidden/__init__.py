@@ -8,12 +8,20 @@ autograder.student) and carries its points and graded function:
         ...
         assert np.allclose(out, want), "relu should ..."
 
-A failed assert's message is what the student reads, so it says what was
+Draw random inputs from `rng` (imported from here): the runner seeds it for
+each test from AUTOGRADER_SECRET, the assignment and the test's name, so the
+inputs are unguessable without the secret yet the same on every regrade and
+under stock nbgrader.  A failed assert's message is what the student reads, so it says what was
 expected without revealing the hidden inputs' answers.  Raise KnownMistake
 when a failure matches a mistake students often make: feedback and class
 reports name it.  Run a suite by hand against a notebook with
     pytest autograder/hidden/test_weight_init.py --notebook source/weight_init/weight_init.ipynb
 """
+import hashlib
+import os
+import threading
+
+import numpy as np
 import pytest
 
 VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
@@ -32,3 +40,26 @@ class KnownMistake(AssertionError):
     def __init__(self, mistake: str, message: str):
         super().__init__(message)
         self.mistake = mistake
+
+
+SECRET = os.environ.get("AUTOGRADER_SECRET", "dl-overfitting: change me each term")
+
+
+class _TestRandom:
+    """A numpy Generator per thread, reseeded by the runner before each test."""
+
+    _local = threading.local()
+
+    def __getattr__(self, name):
+        gen = getattr(self._local, "gen", None)
+        if gen is None:  # a suite run by hand with plain pytest: fresh entropy
+            gen = self._local.gen = np.random.default_rng()
+        return getattr(gen, name)
+
+
+rng = _TestRandom()
+
+
+def seed_tests(*parts: str):
+    digest = hashlib.sha256("\0".join((SECRET, *parts)).encode()).digest()
+    _TestRandom._local.gen = np.random.default_rng(int.from_bytes(digest[:16], "little"))

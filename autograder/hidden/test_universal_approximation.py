@@ -6,10 +6,9 @@ The student's code only ever sees a handle to the target function.
 """
 import numpy as np
 
-from autograder.hidden import KnownMistake, graded
+from autograder.hidden import KnownMistake, graded, rng
 from autograder.sandbox.probes import TARGETS
 
-rng = np.random.default_rng()
 
 
 def _logistic(z):

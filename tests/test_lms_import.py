@@ -1,0 +1,307 @@
+"""Canvas and Moodle downloads into nbgrader's submitted/ layout, and the zip defences."""
+import csv
+import datetime as dt
+import io
+import json
+import pathlib
+import zipfile
+
+import nbformat
+import pytest
+
+from autograder import course
+from autograder.lms import LmsError, intake
+from autograder.lms.canvas import CANVAS
+from autograder.lms.moodle import MOODLE
+from autograder.lms.roster import RosterError, load_roster, with_moodle_worksheet
+from autograder.lms.safezip import ZipLimitError, ZipLimits
+from autograder.lms.scores import parse_time
+
+A = "weight_init"
+WHEN = (2025, 3, 1, 10, 0, 0)
+
+
+SOURCE = course.REPO_ROOT / "source" / A / f"{A}.ipynb"
+
+
+def notebook(marker: str) -> bytes:
+    """The instructor's notebook when there is one (else a minimal one), told apart by `marker`."""
+    nb = nbformat.read(SOURCE, as_version=4) if SOURCE.is_file() else nbformat.v4.new_notebook()
+    nb.cells.append(nbformat.v4.new_markdown_cell(f"submitted by {marker}"))
+    return nbformat.writes(nb).encode()
+
+
+def make_zip(path: pathlib.Path, entries) -> pathlib.Path:
+    """entries: (name, bytes) or (name, bytes, date_time) or (name, bytes, date_time, unix mode)."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data, *rest in entries:
+            info = zipfile.ZipInfo(name, rest[0] if rest else WHEN)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = (rest[1] if len(rest) > 1 else 0o100644) << 16
+            z.writestr(info, data)
+    return path
+
+
+def zip_bytes(entries) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in entries:
+            z.writestr(zipfile.ZipInfo(name, WHEN), data)
+    return buf.getvalue()
+
+
+def write_roster(path: pathlib.Path, rows: list[dict]) -> pathlib.Path:
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+@pytest.fixture
+def roster(tmp_path):
+    return load_roster(write_roster(tmp_path / "roster.csv", [
+        {"student_id": "jdoe", "name": "Doe, Jane", "email": "jane@uni.edu", "canvas_id": "123",
+         "moodle_participant_id": "5001"},
+        {"student_id": "bsmith", "name": "Smith, Bob", "email": "bob@uni.edu", "canvas_id": "124",
+         "moodle_participant_id": "5002"},
+        {"student_id": "alee", "name": "Lee, Ann", "email": "ann@uni.edu", "canvas_id": "125",
+         "moodle_participant_id": "5003"},
+        {"student_id": "mkim", "name": "Kim, Min", "email": "min@uni.edu", "canvas_id": "126",
+         "moodle_participant_id": "5004"},
+    ]))
+
+
+def landed(into: pathlib.Path, student: str) -> str:
+    return (into / student / A / f"{A}.ipynb").read_text(encoding="utf-8")
+
+
+def rows_by(report, action):
+    return {r.entry: r for r in report.rows if r.action == action}
+
+
+def test_canvas_download_lands_in_nbgrader_layout(tmp_path, roster):
+    archive = make_zip(tmp_path / "canvas.zip", [
+        ("doejane_123_456_weight_init.ipynb", notebook("jane")),
+        ("doejane_123_459_notes.txt", b"my notes"),
+        ("smithbob_LATE_124_457_weight_init.ipynb", notebook("bob"), (2025, 3, 3, 9, 30, 0)),
+        ("leeann_125_458_weight_init.ipynb", notebook("ann first")),
+        ("leeann_125_470_weight_init-1.ipynb", notebook("ann second")),
+        ("kimmin_126_461_work.zip", zip_bytes([("__MACOSX/work/._weight_init.ipynb", b"\0\5\26"),
+                                               ("work/.ipynb_checkpoints/weight_init-checkpoint.ipynb", b"{}"),
+                                               ("work/weight_init.ipynb", notebook("min")),
+                                               ("work/data.csv", b"1,2")])),
+        ("ghost_999_460_weight_init.ipynb", notebook("ghost")),
+        ("anon_Ab3Xy_462_weight_init.ipynb", notebook("anonymous")),
+    ])
+    into = tmp_path / "course" / "submitted"
+    report = intake.import_archive(archive, CANVAS, A, roster, into)
+
+    assert "jane" in landed(into, "jdoe") and "bob" in landed(into, "bsmith")
+    assert "ann second" in landed(into, "alee"), "the resubmission (-1) is the later attempt"
+    assert "min" in landed(into, "mkim"), "a notebook inside the student's zip is found"
+    assert sorted(p.name for p in into.iterdir()) == ["alee", "bsmith", "jdoe", "mkim"]
+
+    taken = {r.student_id: r for r in report.taken}
+    assert taken["bsmith"].late and not taken["jdoe"].late
+    skipped = rows_by(report, "skipped")
+    assert "not in the roster" in skipped["ghost_999_460_weight_init.ipynb"].reason
+    assert "does not say who sent it" in skipped["anon_Ab3Xy_462_weight_init.ipynb"].reason
+    assert skipped["doejane_123_459_notes.txt"].reason == "not a notebook"
+    assert "earlier attempt" in skipped["leeann_125_458_weight_init.ipynb"].reason
+    assert skipped["kimmin_126_461_work.zip!/work/data.csv"].reason == "not a notebook"
+    assert skipped["kimmin_126_461_work.zip!/__MACOSX/work/._weight_init.ipynb"].reason == "macOS metadata"
+    assert "checkpoint" in skipped["kimmin_126_461_work.zip!/work/.ipynb_checkpoints/weight_init-checkpoint.ipynb"].reason
+
+    assert not list(into.rglob("timestamp.txt")), "Canvas's entry times are when it built the zip"
+    assert {r.submitted_at for r in report.rows} == {""}
+    written = list(csv.DictReader(open(report.report_path, encoding="utf-8")))
+    assert len(written) == len(report.rows) == 11
+    assert pathlib.Path(report.report_path).parent == into.parent
+    assert "4 taken, 7 skipped, 0 refused" in report.summary()
+
+
+def test_timestamps_are_what_nbgrader_reads(tmp_path, roster):
+    from nbgrader.utils import parse_utc
+
+    archive = make_zip(tmp_path / "m.zip", [
+        ("Jane Doe_5001_assignsubmission_file/weight_init.ipynb", notebook("x"), (2025, 3, 1, 23, 5, 8))])
+    into = tmp_path / "submitted"
+    intake.import_archive(archive, MOODLE, A, roster, into, zip_zone="Asia/Seoul")
+    text = (into / "jdoe" / A / "timestamp.txt").read_text()
+    assert parse_utc(text) == dt.datetime(2025, 3, 1, 14, 5, 8), "23:05 in Seoul is 14:05 UTC"
+
+
+def test_anonymous_canvas_files_can_be_kept_under_their_anonymous_id(tmp_path, roster):
+    archive = make_zip(tmp_path / "c.zip", [("anon_Ab3Xy_LATE_462_weight_init.ipynb", notebook("anon"))])
+    report = intake.import_archive(archive, CANVAS, A, roster, tmp_path / "submitted", keep_anonymous=True)
+    assert [(r.student_id, r.late) for r in report.taken] == [("anon_Ab3Xy", True)]
+    assert "anon" in landed(tmp_path / "submitted", "anon_Ab3Xy")
+
+
+def test_moodle_folder_and_flat_modes(tmp_path, roster):
+    archive = make_zip(tmp_path / "moodle.zip", [
+        ("Jane Doe_5001_assignsubmission_file/weight_init.ipynb", notebook("jane"), (2025, 3, 1, 9, 0, 0)),
+        ("Bob Smith_5002_assignsubmission_file_weight_init.ipynb", notebook("bob"), (2025, 3, 2, 9, 0, 0)),
+        ("Ann Lee_5003_assignsubmission_file/weight_init.ipynb", notebook("ann old"), (2025, 2, 27, 9, 0, 0)),
+        ("Ann Lee_5003_assignsubmission_file/weight_init (1).ipynb", notebook("ann new"), (2025, 2, 28, 9, 0, 0)),
+        ("Min Kim_5004_assignsubmission_file/scratch/Untitled.ipynb", notebook("min")),
+        ("Jane Doe_5001_assignsubmission_onlinetext_onlinetext.html", b"<p>hi</p>"),
+        ("Nobody_7777_assignsubmission_file/weight_init.ipynb", notebook("nobody")),
+    ])
+    due = dt.datetime(2025, 3, 1, 23, 59, tzinfo=dt.timezone.utc)
+    into = tmp_path / "submitted"
+    report = intake.import_archive(archive, MOODLE, A, roster, into, due=due)
+    assert {r.student_id for r in report.taken} == {"jdoe", "bsmith", "alee", "mkim"}
+    assert "ann new" in landed(into, "alee"), "the later of two attempts wins"
+    assert "min" in landed(into, "mkim")
+    taken = {r.student_id: r for r in report.taken}
+    assert taken["bsmith"].late and not taken["jdoe"].late, "Moodle lateness comes from the due date"
+    assert "Untitled.ipynb saved as weight_init.ipynb" in taken["mkim"].reason
+    skipped = rows_by(report, "skipped")
+    assert "Moodle participant 7777 is not in the roster" in skipped[
+        "Nobody_7777_assignsubmission_file/weight_init.ipynb"].reason
+
+
+def test_moodle_participant_ids_come_from_the_worksheet(tmp_path):
+    roster = load_roster(write_roster(tmp_path / "r.csv", [
+        {"student_id": "jdoe", "email": "Jane@uni.edu"}, {"student_id": "bsmith", "email": "bob@uni.edu"}]))
+    sheet = tmp_path / "worksheet.csv"
+    sheet.write_text("Identifier,Full name,Email address,Status,Grade,Maximum Grade,Last modified (grade)\n"
+                     "Participant 9101,Jane Doe,jane@uni.edu,Submitted,,10,-\n"
+                     "Participant 9102,Bob Smith,bob@uni.edu,Submitted,,10,-\n", encoding="utf-8")
+    mapped = with_moodle_worksheet(roster, sheet)
+    archive = make_zip(tmp_path / "m.zip", [("Jane Doe_9101_assignsubmission_file/weight_init.ipynb", notebook("j"))])
+    report = intake.import_archive(archive, MOODLE, A, mapped, tmp_path / "submitted")
+    assert [r.student_id for r in report.taken] == ["jdoe"]
+    with pytest.raises(RosterError, match="moodle_participant_id"):
+        intake.import_archive(archive, MOODLE, A, roster, tmp_path / "submitted")
+
+
+def test_unsafe_entries_are_refused_and_the_rest_imported(tmp_path, roster):
+    archive = make_zip(tmp_path / "evil.zip", [
+        ("../../doejane_123_1_weight_init.ipynb", notebook("climb")),
+        ("/etc/doejane_123_2_weight_init.ipynb", notebook("absolute")),
+        ("C:\\doejane_123_3_weight_init.ipynb", notebook("drive")),
+        ("doejane_123_4_weight_init.ipynb", b"/etc/passwd", WHEN, 0o120777),
+        ("smithbob_124_5_weight_init.ipynb", notebook("bob")),
+        ("smithbob_124_6_bomb.ipynb", b"\0" * (3 * 2**20)),
+    ])
+    into = tmp_path / "course" / "submitted"
+    report = intake.import_archive(archive, CANVAS, A, roster, into)
+    refused = rows_by(report, "refused")
+    assert len(refused) == 5
+    assert all("unsafe path" in refused[n].reason for n in refused if "weight_init" in n and "_4_" not in n)
+    assert refused["doejane_123_4_weight_init.ipynb"].reason == "symbolic link"
+    assert "zip bomb" in refused["smithbob_124_6_bomb.ipynb"].reason
+    assert [r.student_id for r in report.taken] == ["bsmith"]
+    assert not (into / "jdoe").exists()
+    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file() and p.suffix == ".ipynb") == [f"{A}.ipynb"]
+
+
+def test_nesting_depth_and_file_size_are_capped(tmp_path, roster):
+    deep = zip_bytes([("inner.zip", zip_bytes([("weight_init.ipynb", notebook("deep"))]))])
+    bob = notebook("bob")
+    archive = make_zip(tmp_path / "nest.zip", [
+        ("doejane_123_7_outer.zip", deep),
+        ("smithbob_124_8_weight_init.ipynb", bob + b" " * 5000),
+    ])
+    report = intake.import_archive(archive, CANVAS, A, roster, tmp_path / "submitted",
+                                   limits=ZipLimits(max_depth=1, max_file_bytes=len(bob) + 1000))
+    refused = rows_by(report, "refused")
+    assert "nested more than 1 deep" in refused["doejane_123_7_outer.zip!/inner.zip"].reason
+    assert "limit per file" in refused["smithbob_124_8_weight_init.ipynb"].reason
+    assert report.taken == []
+
+
+@pytest.mark.parametrize("limits, message", [
+    (ZipLimits(max_total_bytes=20_000), "MB unpacked in all"),
+    (ZipLimits(max_entries=2), "entries in all"),
+])
+def test_a_zip_too_big_as_a_whole_changes_nothing(tmp_path, roster, limits, message):
+    into = tmp_path / "submitted"
+    earlier = into / "jdoe" / A
+    earlier.mkdir(parents=True)
+    (earlier / f"{A}.ipynb").write_bytes(b"earlier import")
+    archive = make_zip(tmp_path / "big.zip", [
+        ("doejane_123_1_weight_init.ipynb", notebook("j") + b" " * 30_000),
+        ("smithbob_124_2_weight_init.ipynb", notebook("b")),
+        ("leeann_125_3_weight_init.ipynb", notebook("a")),
+    ])
+    with pytest.raises(ZipLimitError, match=message):
+        intake.import_archive(archive, CANVAS, A, roster, into, limits=limits)
+    assert (earlier / f"{A}.ipynb").read_bytes() == b"earlier import"
+    assert sorted(p.name for p in into.iterdir()) == ["jdoe"]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith((".import-", "import-"))]
+
+
+def test_a_later_submission_already_in_place_is_kept(tmp_path, roster):
+    into = tmp_path / "submitted"
+    folder = into / "jdoe" / A
+    folder.mkdir(parents=True)
+    (folder / f"{A}.ipynb").write_bytes(b"newer")
+    (folder / "timestamp.txt").write_text("2025-03-05 08:00:00.000000 UTC")
+    jane = "Jane Doe_5001_assignsubmission_file/weight_init.ipynb"
+    archive = make_zip(tmp_path / "m.zip", [(jane, notebook("older")),
+                                            ("Bob Smith_5002_assignsubmission_file/weight_init.ipynb", notebook("bob"))])
+    report = intake.import_archive(archive, MOODLE, A, roster, into)
+    assert (folder / f"{A}.ipynb").read_bytes() == b"newer"
+    assert "already holds a later submission" in rows_by(report, "skipped")[jane].reason
+
+    (folder / "timestamp.txt").write_text("2025-02-01 08:00:00.000000 UTC")
+    report = intake.import_archive(archive, MOODLE, A, roster, into)
+    assert "older" in landed(into, "jdoe")
+    assert parse_time((folder / "timestamp.txt").read_text()) == dt.datetime(*WHEN, tzinfo=dt.timezone.utc)
+    assert "replaced an earlier submission" in {r.student_id: r for r in report.taken}["jdoe"].reason
+
+
+def test_a_canvas_reimport_replaces_and_drops_a_stale_time(tmp_path, roster):
+    folder = tmp_path / "submitted" / "jdoe" / A
+    folder.mkdir(parents=True)
+    (folder / f"{A}.ipynb").write_bytes(b"from an earlier import")
+    (folder / "timestamp.txt").write_text("2030-01-01 00:00:00.000000 UTC")
+    archive = make_zip(tmp_path / "c.zip", [("doejane_123_456_weight_init.ipynb", notebook("canvas"))])
+    intake.import_archive(archive, CANVAS, A, roster, tmp_path / "submitted")
+    assert "canvas" in landed(tmp_path / "submitted", "jdoe")
+    assert not (folder / "timestamp.txt").exists(), "that time belonged to the replaced file"
+
+
+def test_bad_inputs_raise_clear_errors(tmp_path, roster):
+    not_zip = tmp_path / "x.zip"
+    not_zip.write_text("hello")
+    with pytest.raises(LmsError, match="not a readable zip"):
+        intake.import_archive(not_zip, CANVAS, A, roster, tmp_path / "s")
+    archive = make_zip(tmp_path / "c.zip", [("doejane_123_456_weight_init.ipynb", notebook("x"))])
+    with pytest.raises(ValueError, match="unknown assignment"):
+        intake.import_archive(archive, CANVAS, "nope", roster, tmp_path / "s")
+    with pytest.raises(LmsError, match="unknown time zone"):
+        intake.import_archive(archive, CANVAS, A, roster, tmp_path / "s", zip_zone="Mars/Olympus")
+    no_canvas = load_roster(write_roster(tmp_path / "r.csv", [{"student_id": "jdoe"}]))
+    with pytest.raises(RosterError, match="no canvas_id column"):
+        intake.import_archive(archive, CANVAS, A, no_canvas, tmp_path / "s")
+
+
+@pytest.mark.parametrize("rows, message", [
+    ([{"id": "x"}], "no student_id column"),
+    ([{"student_id": "../etc"}], "not a usable folder name"),
+    ([{"student_id": "a", "canvas_id": "1"}, {"student_id": "b", "canvas_id": "1"}], "belongs to both a and b"),
+])
+def test_roster_mistakes_are_named(tmp_path, rows, message):
+    with pytest.raises(RosterError, match=message):
+        load_roster(write_roster(tmp_path / "r.csv", rows))
+
+
+def test_roster_headers_are_forgiving_and_blank_ids_match_nothing(tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text("\ufeffStudent ID,Canvas ID,Notes\njdoe,123,keen\nbsmith,,\n", encoding="utf-8")
+    roster = load_roster(path)
+    assert roster.find("canvas_id", "123").student_id == "jdoe"
+    assert roster.find("canvas_id", "") is None
+    assert "canvas_id" in roster.columns and "lti_user_id" not in roster.columns
+
+
+def test_names_for_the_assignment_beat_other_notebooks():
+    assert intake.named_for("weight_init-2.ipynb", A)
+    assert intake.named_for("folder/Weight_Init (3).ipynb", A)
+    assert not intake.named_for("weight_init_v2.ipynb", A)
+    assert json.loads(notebook("x"))["nbformat"] == 4

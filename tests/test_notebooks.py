@@ -1,0 +1,65 @@
+"""The notebooks themselves, run as students and instructors run them (slow: real kernels)."""
+import os
+import pathlib
+import subprocess
+import sys
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from autograder import course
+
+ROOT = course.REPO_ROOT
+pytestmark = pytest.mark.slow
+
+
+def _env():
+    return dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"])
+
+
+@pytest.mark.parametrize("assignment", course.ASSIGNMENTS)
+def test_source_notebook_passes_nbgrader_validate(assignment):
+    """Runs top to bottom; every test cell (public checks and the hidden bridge) passes."""
+    proc = subprocess.run([sys.executable, "-m", "nbgrader", "validate", str(course.source_notebook(assignment))],
+                          cwd=ROOT / "source" / assignment, env=_env(), capture_output=True, text=True, timeout=600)
+    assert "Success! Your notebook passes all the tests." in proc.stdout, proc.stdout[-3000:] + proc.stderr[-3000:]
+
+
+def _run_release(assignment):
+    path = ROOT / "release" / assignment / f"{assignment}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=True,
+                            resources={"metadata": {"path": str(path.parent)}})
+    client.execute()
+    return nb
+
+
+@pytest.mark.parametrize("assignment", course.ASSIGNMENTS)
+def test_untouched_release_says_not_implemented_without_a_traceback(assignment):
+    nb = _run_release(assignment)
+    first_solution = next(i for i, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("solution")
+                          and c.cell_type == "code")
+    for cell in nb.cells[:first_solution]:
+        errors = [o for o in cell.get("outputs", []) if o.output_type == "error"]
+        assert errors == [], f"a given cell before the first task failed: {errors[0].get('evalue')}"
+    for fn in course.functions(assignment):
+        test_cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id")
+                         == course.test_cell_id(fn))
+        text = "".join(o.get("text", "") for o in test_cell.outputs if o.output_type == "stream")
+        errors = [o for o in test_cell.outputs if o.output_type == "error"]
+        assert "not implemented yet" in text, f"public check of {fn} printed: {text!r}"
+        assert errors and errors[0].ename == "CheckFailed", f"the public check of {fn} should fail the cell"
+        assert len(errors[0].traceback) <= 2, f"{fn}: a wall of traceback instead of one line"
+
+
+@pytest.mark.parametrize("assignment", course.ASSIGNMENTS)
+def test_released_notebook_imports_visual_from_its_folder(assignment):
+    folder = ROOT / "release" / assignment
+    nb = nbformat.read(folder / f"{assignment}.ipynb", as_version=4)
+    assert any("from visual import *" in c.source for c in nb.cells if c.cell_type == "code")
+    proc = subprocess.run([sys.executable, "-c", "from visual import *; import visual, checks; "
+                           "print(visual.__file__); print(checks.__file__)"],
+                          cwd=folder, capture_output=True, text=True, env=_env())
+    assert proc.returncode == 0, proc.stderr
+    assert [pathlib.Path(p).parent for p in proc.stdout.split()] == [folder, folder]
