@@ -1,0 +1,187 @@
+#!/usr/bin/env python
+"""Speed and memory of the grader against stock `nbgrader autograde`, in one run.
+
+    .venv/bin/python scripts/benchmark.py [--n 60] [--stock-n 3] [--scaling]
+
+1. generates N submissions per assignment (right, wrong, alternative, untouched, broken files);
+2. grades them all with the project (one warm sandbox per core), sampling peak memory;
+3. grades the first STOCK_N per assignment with stock `nbgrader autograde` (it reruns every
+   training cell, so a full N would take hours) and checks that the scores agree;
+4. measures the floor: the hidden suites on the reference solutions in one warm process;
+5. times each public check in a warm process, as a student's kernel would run it;
+6. with --scaling, grades N and 4N of one assignment and compares peak memory.
+Prints figures, asserts nothing: speed is measured, not tested.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pathlib
+import re
+import sys
+import tempfile
+import threading
+import time
+
+import psutil
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
+
+from autograder import course, read, sample, stock  # noqa: E402
+from autograder.grade import grade_batch  # noqa: E402
+from autograder.record import load_results  # noqa: E402
+from autograder.run_tests import run_suite  # noqa: E402
+from autograder.student import local_student  # noqa: E402
+
+KINDS = ["solution"] * 4 + ["wrong"] * 4 + ["alternative"] * 2 + ["untouched", "truncated", "python_file", "empty"]
+
+
+class PeakMemory:
+    """Peak resident memory of this process and all its descendants, sampled."""
+
+    def __init__(self, every=0.1):
+        self.every, self.peak, self._stop = every, 0, threading.Event()
+
+    def _sample(self):
+        me = psutil.Process()
+        while not self._stop.is_set():
+            total = 0
+            for p in [me, *me.children(recursive=True)]:
+                try:
+                    total += p.memory_info().rss
+                except psutil.Error:
+                    pass
+            self.peak = max(self.peak, total)
+            time.sleep(self.every)
+
+    def __enter__(self):
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
+def ours(submitted, out, assignments):
+    with PeakMemory() as mem:
+        t0 = time.monotonic()
+        for a in assignments:
+            grade_batch(a, submitted, out, None, regrade=True)
+        seconds = time.monotonic() - t0
+    results = {(r.assignment, r.student_id): r.score for r in load_results(out)}
+    return seconds, mem.peak, results
+
+
+def floor(assignments, repeats=5):
+    """Seconds per submission for the hidden suites on the reference, in one warm process."""
+    per = {}
+    for a in assignments:
+        cells = read.build_cells(read.template(a), sample.reference_code(a))
+        student, _ = local_student(cells)
+        run_suite(a, student)  # warm-up: imports, first TensorFlow ops
+        t0 = time.monotonic()
+        for _ in range(repeats):
+            run_suite(a, student)
+        per[a] = (time.monotonic() - t0) / repeats
+    return per
+
+
+def public_check_seconds(assignments):
+    """Slowest public check per assignment, run in a warm process like a student's kernel."""
+    worst = {}
+    for a in assignments:
+        nb = json.loads(course.source_notebook(a).read_text())
+        ns = {"__name__": "__main__"}
+        cwd = os.getcwd()
+        os.chdir(course.REPO_ROOT / "source" / a)
+        try:
+            for cell in nb["cells"]:
+                meta = cell.get("metadata", {})
+                if cell["cell_type"] != "code" or "experiment" in meta.get("tags", []):
+                    continue
+                src = "".join(cell["source"])
+                if meta.get("nbgrader", {}).get("grade"):
+                    public = src.split("### BEGIN HIDDEN TESTS")[0]
+                    exec(compile(public, "<check>", "exec"), ns)  # warm-up run
+                    t0 = time.monotonic()
+                    exec(compile(public, "<check>", "exec"), ns)
+                    worst[a] = max(worst.get(a, 0.0), time.monotonic() - t0)
+                else:
+                    exec(compile(re.sub(r"### (BEGIN|END) SOLUTION", "", src), "<cell>", "exec"), ns)
+        finally:
+            os.chdir(cwd)
+    return worst
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=60, help="submissions per assignment")
+    parser.add_argument("--stock-n", type=int, default=3, help="of those, how many stock nbgrader grades")
+    parser.add_argument("--assignments", nargs="*", default=list(course.ASSIGNMENTS))
+    parser.add_argument("--scaling", action="store_true", help="also compare peak memory at N and 4N")
+    args = parser.parse_args()
+    work = pathlib.Path(tempfile.mkdtemp(prefix="ag-bench-"))
+    submitted = work / "submitted"
+    sample.build_class(submitted, args.assignments, students=args.n, kinds=KINDS, seed=1)
+    total = args.n * len(args.assignments)
+    print(f"{total} submissions ({args.n} per assignment) in {submitted}; {os.cpu_count()} cores")
+
+    seconds, peak, our_scores = ours(submitted, work / "ours", args.assignments)
+    our_rate = total / seconds
+    print(f"project:  {seconds:7.1f} s  {our_rate:6.2f} submissions/s  peak memory {peak / 2**20:,.0f} MB")
+
+    stock_sub = work / "stock-submitted"
+    for a in args.assignments:
+        for i in range(1, args.stock_n + 1):
+            src = submitted / f"student{i:03d}" / a
+            dst = stock_sub / f"student{i:03d}" / a
+            dst.mkdir(parents=True)
+            for f in src.iterdir():
+                (dst / f.name).write_bytes(f.read_bytes())
+    course_dir = stock.prepare_course(work / "stock", args.assignments)
+    with PeakMemory() as mem:
+        t0 = time.monotonic()
+        stock_scores = {}
+        for a in args.assignments:
+            stock_scores.update({(a, s): v for s, v in stock.autograde(course_dir, a, stock_sub).items()})
+        stock_seconds = time.monotonic() - t0
+    stock_total = args.stock_n * len(args.assignments)
+    stock_rate = stock_total / stock_seconds
+    print(f"stock:    {stock_seconds:7.1f} s  {stock_rate:6.2f} submissions/s  peak memory "
+          f"{mem.peak / 2**20:,.0f} MB  ({stock_total} submissions: `nbgrader autograde`)")
+    print(f"ratio:    {our_rate / stock_rate:6.1f}x the throughput of stock nbgrader autograde")
+    agree = [k for k in stock_scores if our_scores.get(k) == stock_scores[k]]
+    differ = {k: (our_scores.get(k), v) for k, v in stock_scores.items() if our_scores.get(k) != v}
+    missing = sorted(set((a, f"student{i:03d}") for a in args.assignments for i in range(1, args.stock_n + 1))
+                     - set(stock_scores))
+    print(f"scores:   {len(agree)} agree, {len(differ)} differ {differ or ''}; "
+          f"stock could not grade {len(missing)} (unreadable files): {missing}")
+
+    per = floor(args.assignments)
+    floor_seconds = sum(per.values()) / len(per)
+    our_seconds = seconds / total
+    print(f"floor:    {floor_seconds:.3f} s per submission (hidden suites on the reference, one warm process); "
+          f"project {our_seconds:.3f} s per submission = {our_seconds / floor_seconds:.2f}x the floor")
+    print("          " + ", ".join(f"{a} {s:.3f}" for a, s in per.items()))
+    checks = public_check_seconds(args.assignments)
+    print("public checks, slowest per notebook in a warm kernel: "
+          + ", ".join(f"{a} {s * 1000:.0f} ms" for a, s in checks.items()))
+
+    if args.scaling:
+        a = args.assignments[0]
+        peaks = []
+        for n in (args.n, 4 * args.n):
+            sub = work / f"scale{n}"
+            sample.build_class(sub, [a], students=n, kinds=KINDS, seed=2)
+            _, p, _ = ours(sub, work / f"scale-out{n}", [a])
+            peaks.append(p)
+            print(f"scaling:  {a} N={n}: peak memory {p / 2**20:,.0f} MB")
+        print(f"scaling:  peak at 4N / peak at N = {peaks[1] / peaks[0]:.2f}")
+    print(f"(work files in {work})")
+
+
+if __name__ == "__main__":
+    main()
