@@ -8,6 +8,7 @@ import numpy as np
 
 from autograder.hidden import KnownMistake, graded, rng
 
+
 def _array(value, what):
     try:
         return np.asarray(value, dtype=float)

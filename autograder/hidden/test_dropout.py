@@ -10,6 +10,7 @@ below 1e-6.
 import numpy as np
 
 from autograder.hidden import KnownMistake, graded, rng
+
 FAILURE_PROBABILITY = 1e-6
 
 
