@@ -71,7 +71,7 @@ def cmd_demo(args) -> int:
     root = pathlib.Path(args.dir).resolve()
     submitted, out = root / "submitted", root / "autograded"
     db = f"sqlite:///{root / 'gradebook.db'}"
-    assignments = args.assignments or list(course.ASSIGNMENTS)
+    assignments = [course.check_assignment(a) for a in args.assignments or course.ASSIGNMENTS]
     print(f"building a sample class of {args.students} students in {submitted}")
     build_class(submitted, assignments, students=args.students, seed=args.seed)
     for a in assignments:
@@ -99,7 +99,7 @@ def cmd_demo(args) -> int:
 def cmd_release(args) -> int:
     from .release import generate
 
-    folder = generate(args.assignments or course.ASSIGNMENTS)
+    folder = generate([course.check_assignment(a) for a in args.assignments] or course.ASSIGNMENTS)
     print(f"released {', '.join(args.assignments or course.ASSIGNMENTS)} into {folder}")
     return 0
 
@@ -144,12 +144,12 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--students", type=int, default=12)
     d.add_argument("--dir", default="course-demo", help="where the sample course goes")
     d.add_argument("--seed", type=int, default=0)
-    d.add_argument("--assignments", nargs="*", choices=course.ASSIGNMENTS)
+    d.add_argument("--assignments", nargs="*", help="default: all of them")
     _add_grading_options(d)
     d.set_defaults(func=cmd_demo)
 
     r = sub.add_parser("release", help="regenerate release/ from source/ with nbgrader generate_assignment")
-    r.add_argument("assignments", nargs="*", choices=course.ASSIGNMENTS)
+    r.add_argument("assignments", nargs="*", help="default: all of them")
     r.set_defaults(func=cmd_release)
 
     for extra in _extras():

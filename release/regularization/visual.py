@@ -1,0 +1,138 @@
+"""Plotting helpers for the course notebooks.
+
+Every helper draws one figure and returns it, so a notebook cell shows it and
+a test can inspect it.  They take plain data (lists, dicts, NumPy arrays,
+Keras History objects) and never train or compute anything themselves.
+"""
+import matplotlib.pyplot as plt
+import numpy as np
+
+__all__ = [
+    "plot_activation_histograms",
+    "plot_activation_grid",
+    "plot_history",
+    "plot_weight_histograms",
+    "plot_approximation",
+    "plot_bias_variance",
+    "plot_polynomial_fits",
+]
+
+
+def _as_history(h):
+    """Accept a Keras History, its .history dict, or a dict of lists."""
+    return dict(getattr(h, "history", h))
+
+
+def plot_activation_histograms(activations, title="", bins=30):
+    """One histogram per layer for a single network: saturation at 0 and 1,
+    collapse towards 0, or a healthy spread are all visible at a glance."""
+    n = len(activations)
+    fig, axes = plt.subplots(1, n, figsize=(2.6 * n, 2.6), sharey=True, squeeze=False)
+    for i, (ax, a) in enumerate(zip(axes[0], activations)):
+        ax.hist(np.ravel(a), bins=bins, range=(0, 1) if np.min(a) >= 0 and np.max(a) <= 1 else None)
+        ax.set_title(f"layer {i + 1}")
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_activation_grid(runs, bins=30):
+    """runs: {label: [layer activations]} -> one row of histograms per label.
+
+    Rows share nothing on purpose: each set-up gets axes that fit its own
+    values, so a collapse to 0.001 is as readable as a spread over [0, 1]."""
+    labels = list(runs)
+    n_layers = max(len(v) for v in runs.values())
+    fig, axes = plt.subplots(len(labels), n_layers, figsize=(2.4 * n_layers, 2.0 * len(labels)), squeeze=False)
+    for r, label in enumerate(labels):
+        for c in range(n_layers):
+            ax = axes[r][c]
+            if c < len(runs[label]):
+                ax.hist(np.ravel(runs[label][c]), bins=bins, color=f"C{r}")
+            ax.set_yticks([])
+            if r == 0:
+                ax.set_title(f"layer {c + 1}")
+        axes[r][0].set_ylabel(label, rotation=0, ha="right", va="center")
+    fig.tight_layout()
+    return fig
+
+
+def plot_history(histories, metric="loss", title=None):
+    """histories: {model name: History or dict}.  Training curves are dashed,
+    validation curves solid, one colour per model: the gap between a pair is
+    the overfitting."""
+    fig, ax = plt.subplots(figsize=(7, 4))
+    for i, (name, h) in enumerate(histories.items()):
+        h = _as_history(h)
+        epochs = np.arange(1, len(h[metric]) + 1)
+        ax.plot(epochs, h[metric], "--", color=f"C{i}", label=f"{name} (train)")
+        if f"val_{metric}" in h:
+            ax.plot(epochs, h[f"val_{metric}"], "-", color=f"C{i}", label=f"{name} (validation)")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(metric)
+    ax.set_title(title or f"training vs validation {metric}")
+    ax.legend(fontsize="small")
+    fig.tight_layout()
+    return fig
+
+
+def plot_weight_histograms(weights, bins=60, zero_band=1e-3):
+    """weights: {label: array of weights}.  Marks the share of weights within
+    zero_band of 0 in each title, the number that tells L1 from L2."""
+    fig, axes = plt.subplots(1, len(weights), figsize=(4 * len(weights), 3), squeeze=False)
+    for i, (ax, (label, w)) in enumerate(zip(axes[0], weights.items())):
+        w = np.ravel(np.concatenate([np.ravel(x) for x in w]) if isinstance(w, (list, tuple)) else w)
+        ax.hist(w, bins=bins, color=f"C{i}")
+        ax.set_title(f"{label}: {np.mean(np.abs(w) < zero_band):.0%} near zero")
+        ax.set_xlabel("weight value")
+    fig.tight_layout()
+    return fig
+
+
+def plot_approximation(x, target, approx, title="", bumps=None):
+    """The target function, the network's approximation and, optionally, the
+    individual bumps (a list of arrays over x) that add up to it."""
+    fig, ax = plt.subplots(figsize=(7, 4))
+    if bumps is not None:
+        for b in bumps:
+            ax.plot(x, b, color="0.8", linewidth=0.8)
+    ax.plot(x, target, color="black", linewidth=2, label="target")
+    ax.plot(x, approx, "--", color="C3", linewidth=2, label="network")
+    err = np.max(np.abs(np.asarray(target) - np.asarray(approx)))
+    ax.set_title(f"{title} (max error {err:.3f})" if title else f"max error {err:.3f}")
+    ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def plot_bias_variance(degrees, errors, title="model complexity vs error"):
+    """errors: list of (train_mse, val_mse), one per degree.  Training error
+    keeps falling; validation error falls, then rises: the U of bias-variance."""
+    train, val = zip(*errors)
+    fig, ax = plt.subplots(figsize=(7, 4))
+    ax.plot(degrees, train, "o--", label="training error")
+    ax.plot(degrees, val, "o-", label="validation error")
+    best = degrees[int(np.argmin(val))]
+    ax.axvline(best, color="0.6", linestyle=":", label=f"best degree ({best})")
+    ax.set_yscale("log")
+    ax.set_xlabel("polynomial degree")
+    ax.set_ylabel("mean squared error")
+    ax.set_title(title)
+    ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def plot_polynomial_fits(x_train, y_train, fits, x_grid, title="polynomial fits"):
+    """fits: {label: values on x_grid}.  The data as dots, each fit as a line."""
+    fig, ax = plt.subplots(figsize=(7, 4))
+    ax.scatter(x_train, y_train, s=12, color="black", label="training data")
+    for i, (label, y) in enumerate(fits.items()):
+        ax.plot(x_grid, y, color=f"C{i}", label=label)
+    lo, hi = np.min(y_train), np.max(y_train)
+    ax.set_ylim(lo - 0.5 * (hi - lo), hi + 0.5 * (hi - lo))
+    ax.set_title(title)
+    ax.legend(fontsize="small")
+    fig.tight_layout()
+    return fig
