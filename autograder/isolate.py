@@ -281,13 +281,13 @@ class Session:
         self.stops.append(reply["died"])
 
     def begin(self):
+        self._dead = None
         try:
             self._start_child()
         except SandboxDied as exc:
-            self.stops.append(exc.reason) if exc.reason not in self.stops else None
+            if exc.reason not in self.stops:
+                self.stops.append(exc.reason)
             self._dead = exc.reason
-        else:
-            self._dead = None
 
     def _request(self, message: dict) -> dict:
         if self._dead:

@@ -3,7 +3,6 @@ import copy
 import csv
 import json
 import os
-import pathlib
 import signal
 import subprocess
 import sys

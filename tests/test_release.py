@@ -1,7 +1,6 @@
 """release/ is what students get: fresh, complete, and free of solutions and hidden tests."""
 import filecmp
 import json
-import pathlib
 import re
 import subprocess
 import sys

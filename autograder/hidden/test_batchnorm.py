@@ -7,6 +7,7 @@ statistics taken along the wrong axis cannot pass by accident.
 import numpy as np
 
 from autograder.hidden import KnownMistake, graded, rng
+from autograder.hidden.layers import read_steps, show_steps
 
 
 def _array(value, what):
@@ -132,33 +133,6 @@ def test_batchnorm_leaves_its_input_alone(student):
 
 # -- build_bn_model -----------------------------------------------------------------
 
-def _steps(description):
-    """The model as the steps data flows through: ("dense", units), ("act", name),
-    ("dropout", rate), ("bn", None) or ("other", kind).  An activation inside a Dense
-    becomes a step of its own, so Dense(64, activation="relu") and Dense(64) followed
-    by Activation("relu") or ReLU() read the same."""
-    steps = []
-    for layer in description["layers"]:
-        if "units" in layer:
-            steps.append(("dense", layer["units"]))
-        elif "rate" in layer:
-            steps.append(("dropout", layer["rate"]))
-        elif "axis" in layer:
-            # normalising over the last axis is normalising each feature
-            per_feature = layer["axis"] in ([-1], [1])
-            steps.append(("bn", None) if per_feature else ("other", f"BatchNormalization(axis={layer['axis']})"))
-        elif layer.get("activation", "other") == "other":
-            steps.append(("other", layer["kind"]))
-            continue
-        if layer.get("activation", "linear") != "linear":
-            steps.append(("act", layer["activation"]))
-    return steps
-
-
-def _show(steps):
-    names = {"dense": "Dense({})", "act": "{}", "dropout": "Dropout({:g})", "bn": "BatchNormalization", "other": "{}"}
-    return " -> ".join(names[kind].format("unknown activation" if value == "other" else value) for kind, value in steps)
-
 
 def _wanted(num_classes):
     block = lambda units: [("dense", units), ("bn", None), ("act", "relu")]  # noqa: E731
@@ -187,7 +161,7 @@ def test_bn_model_outputs_class_probabilities(student):
 def test_bn_model_has_the_basic_layer_sizes(student):
     """the Dense layers have 256, 128, 64 and num_classes units"""
     model, input_dim, num_classes = _build(student)
-    units = [value for kind, value in _steps(student.probe("describe_model", model, input_dim)) if kind == "dense"]
+    units = [value for kind, value in read_steps(student.probe("describe_model", model, input_dim)) if kind == "dense"]
     assert units == [256, 128, 64, num_classes], (
         f"the Dense layers should have 256, 128, 64 and num_classes ({num_classes}) units, like build_basic_model, "
         f"not {units}")
@@ -197,14 +171,14 @@ def test_bn_model_has_the_basic_layer_sizes(student):
 def test_bn_model_normalises_between_dense_and_relu(student):
     """each hidden layer is Dense -> BatchNormalization -> relu"""
     model, input_dim, num_classes = _build(student)
-    steps = _steps(student.probe("describe_model", model, input_dim))
+    steps = read_steps(student.probe("describe_model", model, input_dim))
     if any(a == ("act", "relu") and b[0] == "bn" for a, b in zip(steps, steps[1:])):
         raise KnownMistake("bn_after_activation",
                            "batch normalisation comes after the activation. It belongs between the Dense layer and "
                            "its ReLU: Dense(units) with no activation, then BatchNormalization(), then "
-                           f"Activation('relu'). Your model is {_show(steps)}")
+                           f"Activation('relu'). Your model is {show_steps(steps)}")
     want = _wanted(num_classes)
-    assert steps == want, f"the model should be {_show(want)}, but it is {_show(steps)}"
+    assert steps == want, f"the model should be {show_steps(want)}, but it is {show_steps(steps)}"
 
 
 @graded("build_bn_model", points=1)

@@ -10,6 +10,7 @@ below 1e-6.
 import numpy as np
 
 from autograder.hidden import KnownMistake, graded, rng
+from autograder.hidden.layers import read_steps, show_steps
 
 FAILURE_PROBABILITY = 1e-6
 
@@ -125,31 +126,6 @@ def test_dropout_leaves_its_input_alone(student):
 
 # -- build_dropout_model ----------------------------------------------------------
 
-def _steps(description):
-    """The model as the steps data flows through: ("dense", units), ("act", name),
-    ("dropout", rate), ("bn", None) or ("other", kind).  An activation inside a Dense
-    becomes a step of its own, so Dense(128, activation="relu") and Dense(128)
-    followed by Activation("relu") or ReLU() read the same."""
-    steps = []
-    for layer in description["layers"]:
-        if "units" in layer:
-            steps.append(("dense", layer["units"]))
-        elif "rate" in layer:
-            steps.append(("dropout", layer["rate"]))
-        elif "axis" in layer:
-            steps.append(("bn", None))
-        elif layer.get("activation", "other") == "other":
-            steps.append(("other", layer["kind"]))
-            continue
-        if layer.get("activation", "linear") != "linear":
-            steps.append(("act", layer["activation"]))
-    return steps
-
-
-def _show(steps):
-    names = {"dense": "Dense({})", "act": "{}", "dropout": "Dropout({:g})", "bn": "BatchNormalization", "other": "{}"}
-    return " -> ".join(names[kind].format("unknown activation" if value == "other" else value) for kind, value in steps)
-
 
 PLAIN = [("dense", 128), ("act", "relu"), ("dense", 128), ("act", "relu"), ("dense", 1), ("act", "sigmoid")]
 
@@ -157,7 +133,7 @@ PLAIN = [("dense", 128), ("act", "relu"), ("dense", 128), ("act", "relu"), ("den
 def _build(student, *rate):
     input_dim = int(rng.integers(5, 40))
     model = student.build_dropout_model(input_dim, *rate)
-    return model, input_dim, _steps(student.probe("describe_model", model, input_dim))
+    return model, input_dim, read_steps(student.probe("describe_model", model, input_dim))
 
 
 def _before_output(steps):
@@ -170,7 +146,7 @@ def _before_output(steps):
                            "probabilities. Dropout belongs after the hidden layers, before the output Dense")
     before = steps[last_dense - 1] if last_dense > 0 else ("none", None)
     assert before[0] == "dropout", (
-        f"the layer right before the output Dense(1, sigmoid) should be Dropout; your model is {_show(steps)}")
+        f"the layer right before the output Dense(1, sigmoid) should be Dropout; your model is {show_steps(steps)}")
     return before[1]
 
 
@@ -180,7 +156,7 @@ def test_dropout_model_keeps_the_plain_network(student):
     model, input_dim, steps = _build(student, 0.3)
     network = [step for step in steps if step[0] != "dropout"]
     assert network == PLAIN, (
-        f"apart from Dropout, the model should be {_show(PLAIN)}, but it is {_show(network)}")
+        f"apart from Dropout, the model should be {show_steps(PLAIN)}, but it is {show_steps(network)}")
     n = int(rng.integers(5, 20))
     out = _array(student.probe("predict", model, rng.normal(size=(n, input_dim)), training=False), "the model")
     assert out.shape == (n, 1), f"{n} rows in should give {n} probabilities, shape ({n}, 1), not {out.shape}"

@@ -9,6 +9,7 @@ gets full marks.
 import numpy as np
 
 from autograder.hidden import KnownMistake, graded, rng
+from autograder.hidden.layers import dense_activations
 
 
 # -- polynomial_errors ----------------------------------------------------------
@@ -168,22 +169,6 @@ def _basic_params(input_dim):
     return 16 * (input_dim + 1) + (16 + 1)
 
 
-def _dense_activations(layers):
-    """The activation each Dense layer's output goes through, whether set in the
-    Dense layer itself or by an activation layer right after it."""
-    found = []
-    for i, layer in enumerate(layers):
-        if layer["kind"] != "Dense":
-            continue
-        act = layer["activation"]
-        for nxt in layers[i + 1:]:
-            if act != "linear" or nxt["kind"] == "Dense":
-                break
-            act = nxt.get("activation", act)
-        found.append(act)
-    return found
-
-
 def _describe(student, input_dim):
     model = student.build_overfit_model(input_dim)
     return model, student.probe("describe_model", model, input_dim, seed=0)
@@ -196,7 +181,7 @@ def test_overfit_model_outputs_a_probability(student):
     model, info = _describe(student, input_dim)
     assert info["output_shape"] == [3, 1], (
         f"3 rows in should give an output of shape (3, 1), one probability per row, not {tuple(info['output_shape'])}")
-    acts = _dense_activations(info["layers"])
+    acts = dense_activations(info["layers"])
     if acts and acts[-1] != "sigmoid":
         raise KnownMistake("output_not_sigmoid", "the output layer should use a sigmoid, so the output is a probability")
     out = student.probe("predict", model, rng.normal(0, 3, size=(16, input_dim)), training=False)
@@ -208,7 +193,7 @@ def test_overfit_model_is_deep(student):
     """the model has at least 4 hidden Dense layers, each with a nonlinear activation"""
     input_dim = int(rng.integers(20, 100))
     _, info = _describe(student, input_dim)
-    hidden = _dense_activations(info["layers"])[:-1]
+    hidden = dense_activations(info["layers"])[:-1]
     if len(hidden) < 4:
         raise KnownMistake("too_few_hidden_layers",
                            f"the model has {len(hidden)} hidden Dense layers before its output layer; it needs at least 4")

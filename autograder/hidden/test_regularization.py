@@ -10,6 +10,7 @@ class, a lambda or L1L2, gets full marks when it charges the right amount.
 import numpy as np
 
 from autograder.hidden import KnownMistake, graded, rng
+from autograder.hidden.layers import dense_activations
 
 DEFAULT_RATIO = 0.001
 MEASURES = {"l1": lambda w: float(np.sum(np.abs(w))), "l2": lambda w: float(np.sum(np.square(w)))}
@@ -130,21 +131,6 @@ def test_l2_penalty_grows_with_the_square(student):
 
 # -- build_l1_model and build_l2_model -------------------------------------------
 
-def _dense_activations(layers):
-    """The activation each Dense layer's output goes through, whether set in the
-    Dense layer itself or by an activation layer right after it."""
-    found = []
-    for i, layer in enumerate(layers):
-        if layer["kind"] != "Dense":
-            continue
-        act = layer["activation"]
-        for nxt in layers[i + 1:]:
-            if act != "linear" or nxt["kind"] == "Dense":
-                break
-            act = nxt.get("activation", act)
-        found.append(act)
-    return found
-
 
 def _build(student, function, input_dim, ratio=None):
     # ratio is passed by position: the tests judge what it does, not what it is called
@@ -158,7 +144,7 @@ def _check_architecture(student, function):
     units = [layer["units"] for layer in dense]
     assert units == [128, 128, 1], f"expected Dense layers of 128, 128 and 1 units, found {units}"
     assert dense[0]["kernel_shape"][0] == input_dim, "the first layer should take input_dim features"
-    acts = _dense_activations(info["layers"])
+    acts = dense_activations(info["layers"])
     if acts[:2] != ["relu", "relu"]:
         raise KnownMistake("hidden_not_relu", f"both hidden layers should use ReLU; found {acts[:2]}")
     if acts[2] != "sigmoid":

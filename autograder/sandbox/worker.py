@@ -314,20 +314,14 @@ def _reap(pid, timeout):
 
 
 def _reap_all():
+    """Collect children that have exited; a killed one not yet gone is collected next time."""
     while True:
         try:
             pid, _ = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
             return
         if pid == 0:
-            time.sleep(0.01)
-            # Children we killed may take a moment; don't wait on strangers forever.
-            try:
-                pid, _ = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                return
-            if pid == 0:
-                return
+            return
 
 
 def _kill_uid(uid):
