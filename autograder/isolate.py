@@ -29,6 +29,7 @@ from .sandbox import protocol
 from .student import SandboxDied, Student
 
 SANDBOX_PKG = pathlib.Path(__file__).resolve().parent / "sandbox"
+FRESH = tuple(pathlib.Path(p) for p in ("/tmp", "/var/tmp", "/run"))  # empty tmpfs inside the sandbox
 STARTUP_SECONDS = 120
 
 
@@ -117,7 +118,7 @@ class Sandbox:
         for src, dest in binds:
             # bwrap creates missing parents as 0700; the student's uid must be able to pass through.
             for parent in reversed(dest.parents):
-                if any(parent == m or m in parent.parents for m in [*masked, pathlib.Path("/run")]):
+                if any(parent == m or m in parent.parents for m in [*masked, *FRESH]):
                     args += ["--perms", "0755", "--dir", str(parent)]
             args += ["--ro-bind", str(src), str(dest)]
         args += ["--chdir", "/tmp", "--"]
@@ -127,23 +128,23 @@ class Sandbox:
         """Folders the student must not see: the course, the grader, results, homes."""
         candidates = [course.REPO_ROOT, SANDBOX_PKG.parent.parent, pathlib.Path("/root"), pathlib.Path("/home"),
                       pathlib.Path(tempfile.gettempdir()), *self.hide]
-        fresh = {pathlib.Path(p) for p in ("/tmp", "/var/tmp", "/run")}  # already empty tmpfs inside
         found = []
         for p in candidates:
             p = p if p.is_dir() else p.parent
-            if p in fresh:
+            if p in FRESH:
                 continue
             if p.exists() and p != pathlib.Path("/") and not any(p == q or q in p.parents for q in found):
                 found = [q for q in found if p not in q.parents] + [p]
         return found
 
     def _needed_inside(self) -> list[pathlib.Path]:
-        """The Python installation, re-exposed where a mask above hid it."""
-        masked = self._masked()
+        """The Python installation, re-exposed where a mask or a fresh tmpfs hid it
+        (a virtualenv in a checkout, or in a clone under /tmp)."""
+        hidden = [*self._masked(), *FRESH]
         needed = []
         for p in {pathlib.Path(sys.prefix), pathlib.Path(sys.base_prefix),
                   pathlib.Path(os.path.realpath(sys.executable)).parent.parent}:
-            if any(p == m or m in p.parents for m in masked):
+            if any(p == m or m in p.parents for m in hidden):
                 needed.append(p)
         return sorted(needed, key=lambda p: len(p.parts))
 

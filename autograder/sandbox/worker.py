@@ -259,11 +259,7 @@ class Worker:
                 pass
             self.child[1].close()
         if self.limits and self.limits.in_namespace:
-            # Alone in a PID namespace: every process but us and init is the student's.
-            try:
-                os.kill(-1, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+            _kill_namespace()
         elif self.limits and self.limits.uid is not None:
             _kill_uid(self.limits.uid)
         elif self.child:
@@ -322,6 +318,21 @@ def _reap_all():
             return
         if pid == 0:
             return
+
+
+def _kill_namespace():
+    """Alone in a PID namespace, every process but us and init (bubblewrap) is the
+    student's: kill them all, and wait until they are gone, zombies included."""
+    deadline = time.monotonic() + 3.0
+    while time.monotonic() < deadline:
+        try:
+            os.kill(-1, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        _reap_all()
+        if not [p for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, os.getpid())]:
+            return
+        time.sleep(0.01)
 
 
 def _kill_uid(uid):
