@@ -1,20 +1,22 @@
 #!/usr/bin/env python
 """Speed and memory of the grader against stock `nbgrader autograde`, in one run.
 
-    .venv/bin/python scripts/benchmark.py [--n 60] [--stock-n 3] [--scaling]
+    .venv/bin/python scripts/benchmark.py [--n 60] [--stock-n 4] [--scaling dropout]
 
 1. generates N submissions per assignment (right, wrong, alternative, untouched, broken files);
 2. grades them all with the project (one warm sandbox per core), sampling peak memory;
-3. grades the first STOCK_N per assignment with stock `nbgrader autograde` (it reruns every
-   training cell, so a full N would take hours) and checks that the scores agree;
+3. grades STOCK_N students per assignment, one of each kind, with stock `nbgrader autograde`
+   (it reruns every training cell, so a full N would take hours) and checks the scores agree;
 4. measures the floor: the hidden suites on the reference solutions in one warm process;
 5. times each public check in a warm process, as a student's kernel would run it;
-6. with --scaling, grades N and 4N of one assignment and compares peak memory.
+6. with --scaling A, grades N and 4N submissions of assignment A and compares peak memory.
 Prints figures, asserts nothing: speed is measured, not tested.
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 import os
 import pathlib
@@ -104,10 +106,11 @@ def public_check_seconds(assignments):
                     continue
                 src = "".join(cell["source"])
                 if meta.get("nbgrader", {}).get("grade"):
-                    public = src.split("### BEGIN HIDDEN TESTS")[0]
-                    exec(compile(public, "<check>", "exec"), ns)  # warm-up run
-                    t0 = time.monotonic()
-                    exec(compile(public, "<check>", "exec"), ns)
+                    public = compile(src.split("### BEGIN HIDDEN TESTS")[0], "<check>", "exec")
+                    with contextlib.redirect_stdout(io.StringIO()):
+                        exec(public, ns)  # warm-up run
+                        t0 = time.monotonic()
+                        exec(public, ns)
                     worst[a] = max(worst.get(a, 0.0), time.monotonic() - t0)
                 else:
                     exec(compile(re.sub(r"### (BEGIN|END) SOLUTION", "", src), "<cell>", "exec"), ns)
@@ -119,9 +122,11 @@ def public_check_seconds(assignments):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=60, help="submissions per assignment")
-    parser.add_argument("--stock-n", type=int, default=3, help="of those, how many stock nbgrader grades")
+    parser.add_argument("--stock-n", type=int, default=4,
+                        help="how many students per assignment stock nbgrader grades, one of each kind")
     parser.add_argument("--assignments", nargs="*", default=list(course.ASSIGNMENTS))
-    parser.add_argument("--scaling", action="store_true", help="also compare peak memory at N and 4N")
+    parser.add_argument("--scaling", default=None, metavar="ASSIGNMENT",
+                        help="also compare peak memory at N and 4N on this assignment")
     args = parser.parse_args()
     work = pathlib.Path(tempfile.mkdtemp(prefix="ag-bench-"))
     submitted = work / "submitted"
@@ -133,11 +138,17 @@ def main():
     our_rate = total / seconds
     print(f"project:  {seconds:7.1f} s  {our_rate:6.2f} submissions/s  peak memory {peak / 2**20:,.0f} MB")
 
+    # Stock grades one student of each kind (right, wrong, alternative, untouched, broken...), so
+    # the agreement check covers partial scores too, not only full marks.
+    firsts = {}
+    for i, kind in enumerate(KINDS, start=1):
+        firsts.setdefault(kind, f"student{i:03d}")
+    stock_students = list(firsts.values())[: args.stock_n]
     stock_sub = work / "stock-submitted"
     for a in args.assignments:
-        for i in range(1, args.stock_n + 1):
-            src = submitted / f"student{i:03d}" / a
-            dst = stock_sub / f"student{i:03d}" / a
+        for sid in stock_students:
+            src = submitted / sid / a
+            dst = stock_sub / sid / a
             dst.mkdir(parents=True)
             for f in src.iterdir():
                 (dst / f.name).write_bytes(f.read_bytes())
@@ -155,8 +166,7 @@ def main():
     print(f"ratio:    {our_rate / stock_rate:6.1f}x the throughput of stock nbgrader autograde")
     agree = [k for k in stock_scores if our_scores.get(k) == stock_scores[k]]
     differ = {k: (our_scores.get(k), v) for k, v in stock_scores.items() if our_scores.get(k) != v}
-    missing = sorted(set((a, f"student{i:03d}") for a in args.assignments for i in range(1, args.stock_n + 1))
-                     - set(stock_scores))
+    missing = sorted({(a, sid) for a in args.assignments for sid in stock_students} - set(stock_scores))
     print(f"scores:   {len(agree)} agree, {len(differ)} differ {differ or ''}; "
           f"stock could not grade {len(missing)} (unreadable files): {missing}")
 
@@ -171,7 +181,7 @@ def main():
           + ", ".join(f"{a} {s * 1000:.0f} ms" for a, s in checks.items()))
 
     if args.scaling:
-        a = args.assignments[0]
+        a = course.check_assignment(args.scaling)
         peaks = []
         for n in (args.n, 4 * args.n):
             sub = work / f"scale{n}"
