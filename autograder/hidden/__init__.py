@@ -34,6 +34,14 @@ def graded(function: str, points: float = 1, visibility: str = "after_published"
     return pytest.mark.graded(function=function, points=points, visibility=visibility)
 
 
+def as_array(value, what: str, verb: str = "return"):
+    """A student's result as a float array, or a failure that says what was expected."""
+    try:
+        return np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise AssertionError(f"{what} should {verb} a NumPy array of numbers") from None
+
+
 class KnownMistake(AssertionError):
     """A failure that matches a common mistake; `mistake` is its short name."""
 

@@ -6,15 +6,8 @@ statistics taken along the wrong axis cannot pass by accident.
 """
 import numpy as np
 
-from autograder.hidden import KnownMistake, graded, rng
+from autograder.hidden import KnownMistake, as_array, graded, rng
 from autograder.hidden.layers import read_steps, show_steps
-
-
-def _array(value, what):
-    try:
-        return np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise AssertionError(f"{what} should return a NumPy array of numbers") from None
 
 
 # -- batchnorm_forward ----------------------------------------------------------
@@ -49,7 +42,7 @@ MISTAKES = [
 
 
 def _call(student, x, gamma, beta, *eps):
-    out = _array(student.batchnorm_forward(x, gamma, beta, *eps), "batchnorm_forward")
+    out = as_array(student.batchnorm_forward(x, gamma, beta, *eps), "batchnorm_forward")
     assert out.shape == x.shape, (
         f"for a batch of shape {x.shape} batchnorm_forward should return that shape, not {out.shape}")
     return out
@@ -150,7 +143,7 @@ def test_bn_model_outputs_class_probabilities(student):
     """the model gives one probability per class, summing to 1"""
     model, input_dim, num_classes = _build(student)
     n = int(rng.integers(5, 20))
-    out = _array(student.probe("predict", model, rng.normal(size=(n, input_dim)), training=False), "the model")
+    out = as_array(student.probe("predict", model, rng.normal(size=(n, input_dim)), training=False), "the model")
     assert out.shape == (n, num_classes), (
         f"{n} rows and {num_classes} classes should give an output of shape ({n}, {num_classes}), not {out.shape}")
     assert np.all(out >= 0) and np.allclose(out.sum(axis=1), 1.0, atol=1e-4), (
@@ -187,8 +180,8 @@ def test_bn_model_uses_batch_statistics_in_training(student):
     model, input_dim, _ = _build(student)
     # a shifted, stretched batch: its statistics are far from a new layer's moving averages (mean 0, variance 1)
     x = rng.normal(3.0, 2.0, size=(int(rng.integers(32, 64)), input_dim))
-    inference = _array(student.probe("predict", model, x, training=False), "the model")
-    training = _array(student.probe("predict", model, x, training=True), "the model")
+    inference = as_array(student.probe("predict", model, x, training=False), "the model")
+    training = as_array(student.probe("predict", model, x, training=True), "the model")
     assert not np.allclose(inference, training, atol=1e-4), (
         "a new model with batch normalisation should give different outputs in training mode (batch statistics) and "
         "in inference mode (moving averages); yours gives the same: does it have BatchNormalization layers?")

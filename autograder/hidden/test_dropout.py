@@ -9,7 +9,7 @@ below 1e-6.
 """
 import numpy as np
 
-from autograder.hidden import KnownMistake, graded, rng
+from autograder.hidden import KnownMistake, as_array, graded, rng
 from autograder.hidden.layers import read_steps, show_steps
 
 FAILURE_PROBABILITY = 1e-6
@@ -19,13 +19,6 @@ def _hoeffding_margin(n):
     """Deviation of a share of n independent 0/1 draws from its expectation that a
     correct implementation exceeds with probability below FAILURE_PROBABILITY."""
     return float(np.sqrt(np.log(2 / FAILURE_PROBABILITY) / (2 * n)))
-
-
-def _array(value, what):
-    try:
-        return np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise AssertionError(f"{what} should return a NumPy array of numbers") from None
 
 
 # -- dropout_forward ------------------------------------------------------------
@@ -42,7 +35,7 @@ def _rate():
 
 
 def _dropout(student, x, rate, **kwargs):
-    out = _array(student.dropout_forward(x, rate, **kwargs), "dropout_forward")
+    out = as_array(student.dropout_forward(x, rate, **kwargs), "dropout_forward")
     assert out.shape == x.shape, (
         f"for an input of shape {x.shape} dropout_forward should return that shape, not {out.shape}")
     return out
@@ -158,7 +151,7 @@ def test_dropout_model_keeps_the_plain_network(student):
     assert network == PLAIN, (
         f"apart from Dropout, the model should be {show_steps(PLAIN)}, but it is {show_steps(network)}")
     n = int(rng.integers(5, 20))
-    out = _array(student.probe("predict", model, rng.normal(size=(n, input_dim)), training=False), "the model")
+    out = as_array(student.probe("predict", model, rng.normal(size=(n, input_dim)), training=False), "the model")
     assert out.shape == (n, 1), f"{n} rows in should give {n} probabilities, shape ({n}, 1), not {out.shape}"
     assert np.all((out >= 0) & (out <= 1)), "the model's outputs should be probabilities between 0 and 1"
 

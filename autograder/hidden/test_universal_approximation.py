@@ -6,9 +6,8 @@ The student's code only ever sees a handle to the target function.
 """
 import numpy as np
 
-from autograder.hidden import KnownMistake, graded, rng
+from autograder.hidden import KnownMistake, as_array, graded, rng
 from autograder.sandbox.probes import TARGETS
-
 
 
 def _logistic(z):
@@ -17,13 +16,6 @@ def _logistic(z):
 
 def _bump(x, left, right, height, steepness):
     return height * (_logistic(steepness * (x - left)) - _logistic(steepness * (x - right)))
-
-
-def _array(value, what):
-    try:
-        return np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise AssertionError(f"{what} should be a NumPy array of numbers") from None
 
 
 def _edges():
@@ -39,7 +31,7 @@ def test_bump_values(student):
     left, right, height = _edges()
     steepness = float(rng.uniform(2.0, 30.0))
     x = rng.uniform(left - 1.5, right + 1.5, size=(int(rng.integers(3, 7)), int(rng.integers(20, 40))))
-    out = _array(student.sigmoid_bump(x, left, right, height, steepness), "sigmoid_bump's result")
+    out = as_array(student.sigmoid_bump(x, left, right, height, steepness), "sigmoid_bump's result", verb="be")
     assert out.shape == x.shape, f"for x of shape {x.shape} sigmoid_bump should return that shape, not {out.shape}"
     want = _bump(x, left, right, height, steepness)
     if np.allclose(out, -want, atol=1e-8):
@@ -58,7 +50,7 @@ def test_bump_default_steepness(student):
     left, right, height = _edges()
     # points near the edges, where the steepness decides the value
     x = np.concatenate([left + rng.uniform(-0.05, 0.05, 25), right + rng.uniform(-0.05, 0.05, 25)])
-    out = _array(student.sigmoid_bump(x, left, right, height), "sigmoid_bump's result")
+    out = as_array(student.sigmoid_bump(x, left, right, height), "sigmoid_bump's result", verb="be")
     assert out.shape == x.shape, f"for x of shape {x.shape} sigmoid_bump should return that shape, not {out.shape}"
     assert np.allclose(out, _bump(x, left, right, height, 100.0), atol=1e-8), (
         "called without a steepness, sigmoid_bump should use steepness 100")
@@ -69,13 +61,13 @@ def test_bump_far_away_and_inside(student):
     """sigmoid_bump is 0 far away (no nan for x = 1000) and `height` in the middle"""
     left, right, height = _edges()
     far = np.concatenate([[-1000.0, 1000.0], rng.choice([-1.0, 1.0], 20) * rng.uniform(50.0, 1e6, 20)])
-    out = _array(student.sigmoid_bump(far, left, right, height), "sigmoid_bump's result")
+    out = as_array(student.sigmoid_bump(far, left, right, height), "sigmoid_bump's result", verb="be")
     if not np.all(np.isfinite(out)):
         raise KnownMistake("bump_overflows", "your bump is nan or inf far from the interval: e^x overflows for "
                                              "large x. Use the given logistic function")
     assert np.allclose(out, 0.0, atol=1e-9), "far outside [left, right] the bump should be 0"
     middle = (left + right) / 2 + rng.uniform(-0.1, 0.1, 10) * (right - left)
-    inside = _array(student.sigmoid_bump(middle, left, right, height), "sigmoid_bump's result")
+    inside = as_array(student.sigmoid_bump(middle, left, right, height), "sigmoid_bump's result", verb="be")
     assert np.allclose(inside, height, atol=1e-6), "in the middle of [left, right] the bump should equal its height"
 
 
@@ -85,8 +77,8 @@ def _weights(student, target, a, b, n_bumps):
     """The student's (W1, b1, W2, b2) for a trusted target, checked to be plain data of sane size."""
     out = student.uat_weights(student.probe("target", target), a, b, n_bumps)
     assert isinstance(out, (tuple, list)) and len(out) == 4, "uat_weights should return four things: (W1, b1, W2, b2)"
-    W1, b1, W2 = (_array(v, name).ravel() for v, name in zip(out[:3], ("W1", "b1", "W2")))
-    b2 = _array(out[3], "b2")
+    W1, b1, W2 = (as_array(v, name, verb="be").ravel() for v, name in zip(out[:3], ("W1", "b1", "W2")))
+    b2 = as_array(out[3], "b2", verb="be")
     assert b2.size == 1, f"b2 should be a single number, not an array of shape {b2.shape}"
     assert len(W1) == len(b1) == len(W2), f"W1, b1 and W2 should have the same length, not {len(W1)}, {len(b1)}, {len(W2)}"
     assert len(W1) <= 2 * n_bumps, f"with n_bumps={n_bumps} the network may have at most {2 * n_bumps} hidden neurons, not {len(W1)}"

@@ -6,19 +6,11 @@ that keeps a correct implementation's failure probability below 1e-6.
 """
 import numpy as np
 
-from autograder.hidden import KnownMistake, graded, rng
-
+from autograder.hidden import KnownMistake, as_array, graded, rng
 
 
 def _logistic(x):
     return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(x, dtype=float)))  # exact and overflow-free
-
-
-def _array(value, what):
-    try:
-        return np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise AssertionError(f"{what} should return a NumPy array of numbers") from None
 
 
 # -- sigmoid ------------------------------------------------------------------
@@ -27,7 +19,7 @@ def _array(value, what):
 def test_sigmoid_values(student):
     """sigmoid computes 1 / (1 + e^-x) for every element"""
     x = rng.normal(0.0, 4.0, size=(int(rng.integers(3, 9)), int(rng.integers(10, 30))))
-    out = _array(student.sigmoid(x), "sigmoid")
+    out = as_array(student.sigmoid(x), "sigmoid")
     assert out.shape == x.shape, f"for an input of shape {x.shape} sigmoid should return that shape, not {out.shape}"
     if np.allclose(out, _logistic(-x), atol=1e-6):
         raise KnownMistake("sigmoid_sign_flipped", "your sigmoid computes 1 / (1 + e^x): the sign in the exponent "
@@ -40,7 +32,7 @@ def test_sigmoid_large_inputs(student):
     """sigmoid gives 0 and 1, not nan, for inputs like -1000 and 1000"""
     size = int(rng.integers(20, 40))
     x = np.concatenate([[-1000.0, 1000.0], rng.choice([-1.0, 1.0], size) * rng.uniform(500, 5e4, size)])
-    out = _array(student.sigmoid(x), "sigmoid")
+    out = as_array(student.sigmoid(x), "sigmoid")
     assert out.shape == x.shape, f"for an input of shape {x.shape} sigmoid should return that shape, not {out.shape}"
     if not np.all(np.isfinite(out)):
         raise KnownMistake("sigmoid_overflows", "your sigmoid returns nan or inf for large inputs such as 1000: "
@@ -53,12 +45,12 @@ def test_sigmoid_large_inputs(student):
 def test_sigmoid_keeps_shape(student):
     """sigmoid turns a number into a number and a 3-D array into a 3-D array"""
     s = float(rng.normal())
-    out = _array(student.sigmoid(s), "sigmoid")
+    out = as_array(student.sigmoid(s), "sigmoid")
     # size, not ndim: the wire format may send a NumPy scalar back as a 1-element array
     assert out.size == 1, f"sigmoid of a single number should be a single number, not an array of shape {out.shape}"
     assert np.isclose(out, _logistic(s)), "sigmoid of a single number gives the wrong value"
     x = rng.normal(size=(2, int(rng.integers(3, 6)), int(rng.integers(3, 6))))
-    cube = _array(student.sigmoid(x), "sigmoid")
+    cube = as_array(student.sigmoid(x), "sigmoid")
     assert cube.shape == x.shape, f"sigmoid of an array of shape {x.shape} should have that shape, not {cube.shape}"
     assert np.allclose(cube, _logistic(x), atol=1e-6), "sigmoid gives wrong values on a 3-D array"
 
@@ -70,7 +62,7 @@ def test_relu_values(student):
     """relu keeps positive values and turns negative ones into 0"""
     x = rng.normal(size=(int(rng.integers(5, 30)), int(rng.integers(5, 30))))
     x[0, 0] = 0.0
-    out = _array(student.relu(x), "relu")
+    out = as_array(student.relu(x), "relu")
     if out.shape in {(x.shape[1],), (x.shape[0],), ()}:
         raise KnownMistake("relu_uses_np_max", "your relu shrinks the array: np.max(x, 0) finds the largest value "
                                                "along an axis. ReLU compares every element with 0: np.maximum(x, 0)")
@@ -94,10 +86,10 @@ def test_relu_leaves_input_alone(student):
 def test_relu_keeps_shape(student):
     """relu works on a single number and on a 3-D array"""
     s = float(rng.normal())
-    out = _array(student.relu(s), "relu")
+    out = as_array(student.relu(s), "relu")
     assert out.size == 1 and np.isclose(out, max(s, 0.0)), "relu of a single number should be that number or 0"
     x = rng.normal(size=(3, int(rng.integers(3, 6)), int(rng.integers(3, 6))))
-    cube = _array(student.relu(x), "relu")
+    cube = as_array(student.relu(x), "relu")
     assert cube.shape == x.shape, f"relu of an array of shape {x.shape} should have that shape, not {cube.shape}"
     assert np.allclose(cube, np.maximum(x, 0.0)), "relu gives wrong values on a 3-D array"
 
@@ -122,7 +114,7 @@ def _student_layers(student, x, weights, activation):
         raise KnownMistake("returns_only_last_layer", "forward_activations returned one array; it should return a "
                                                       "list with the activations of every layer")
     assert isinstance(out, (list, tuple, np.ndarray)), "forward_activations should return a list of arrays, one per layer"
-    layers = [_array(a, "forward_activations") for a in out]
+    layers = [as_array(a, "forward_activations") for a in out]
     if len(layers) == len(weights) + 1 and layers[0].shape == x.shape and np.allclose(layers[0], x):
         raise KnownMistake("includes_the_input", "the list starts with the input x itself; it should hold only the "
                                                  "layers' activations, one entry per weight matrix")
@@ -231,7 +223,7 @@ SPREAD_TOLERANCE = 0.05
 
 def _draw(student, fn):
     n_in, n_out = int(rng.integers(250, 400)), int(rng.integers(60, 120))
-    return n_in, n_out, _array(student.call(fn, n_in, n_out), fn)
+    return n_in, n_out, as_array(student.call(fn, n_in, n_out), fn)
 
 
 def _check_shape(student, fn):
@@ -281,7 +273,7 @@ def _check_reproducible(student, fn):
     draws = []
     for s in (seed, seed, seed + 1):
         student.probe("seed_numpy", s)
-        draws.append(_array(student.call(fn, n_in, n_out), fn))
+        draws.append(as_array(student.call(fn, n_in, n_out), fn))
     if not np.array_equal(draws[0], draws[1]):
         raise KnownMistake("ignores_np_random_seed", f"np.random.seed does not make {fn} repeat itself: draw the "
                                                      "weights with np.random (e.g. np.random.randn), not with "
