@@ -258,8 +258,9 @@ class Session:
         self.student = Student(self._request)
         self._restarts = 0
 
-    def _start_child(self):
-        reply = self.sandbox._ask({"op": "start", "cells": self.cells, "limits": self.sandbox._worker_limits()})
+    def _start_child(self, restart=False):
+        reply = self.sandbox._ask({"op": "start", "cells": self.cells, "limits": self.sandbox._worker_limits(),
+                                   "restart": restart})
         if "died" in reply:
             self._note_stop(reply)
             culprit = reply.get("cell")
@@ -276,7 +277,7 @@ class Session:
         self._restarts += 1
         if self._restarts > self.MAX_RESTARTS:
             raise SandboxDied("the student process was stopped too many times: " + "; ".join(self.stops[-2:]))
-        return self._start_child()
+        return self._start_child(restart=True)
 
     def _note_stop(self, reply):
         self.stops.append(reply["died"])

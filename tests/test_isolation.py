@@ -298,3 +298,13 @@ def test_worker_survives_many_students(sandbox):
     t.start()
     t.join(30)
     assert done == [1]
+
+
+def test_output_survives_a_restart_within_the_submission(sandbox):
+    code = "def say():\n    print('said before the stop')\n    return 1\ndef stuck():\n    while True:\n        pass\n"
+    with sandbox.session(cells(code)) as s:
+        assert s.student.say() == 1
+        with pytest.raises(SandboxDied):
+            s.student.stuck()
+        assert s.restart() is not None and s.student.say() == 1
+    assert s.output.count("said before the stop") == 2

@@ -84,7 +84,7 @@ _LOG_FD = os.dup(2)  # the worker's own stderr, which the grader keeps as a log
 def _child(sock: socket.socket, cells, limits: Limits, scratch: str, output_path: str):
     """Runs in the forked child: lock down, load the cells, answer requests."""
     os.setsid()
-    out_fd = os.open(output_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    out_fd = os.open(output_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
     os.dup2(out_fd, 1)
@@ -166,7 +166,7 @@ class Worker:
                 return
             op = msg.get("op")
             if op == "start":
-                self.reply(self.start(msg["cells"], Limits(msg.get("limits", {}))))
+                self.reply(self.start(msg["cells"], Limits(msg.get("limits", {})), bool(msg.get("restart"))))
             elif op == "request":
                 self.reply(self.relay(msg["message"]))
             elif op == "end":
@@ -179,13 +179,18 @@ class Worker:
         scratch = os.path.join(SCRATCH_ROOT, f"job{self.job}")
         return scratch, scratch + ".out"
 
-    def start(self, cells, limits: Limits):
-        if self.child:
-            self.end()
-        self.job += 1
+    def start(self, cells, limits: Limits, restart: bool = False):
+        """A fresh child; a restart within the same submission keeps its scratch space and output."""
+        if restart:
+            if self.child:
+                self._kill_everything()
+                self.child = None
+        else:
+            self.cleanup()  # a new submission starts with no process and an empty /tmp
+            self.job += 1
         self.limits = limits
         scratch, output = self._paths()
-        os.makedirs(scratch, mode=0o700)
+        os.makedirs(scratch, mode=0o700, exist_ok=True)
         parent_sock, child_sock = socket.socketpair()
         pid = os.fork()
         if pid == 0:
