@@ -39,10 +39,13 @@ class BatchSummary:
 
 
 def suite_version(assignment: str, root: pathlib.Path = course.REPO_ROOT) -> str:
-    """Changes whenever the hidden suite or the instructor notebook changes."""
+    """Changes whenever the hidden suite, its shared helpers, the probes or the
+    instructor notebook change, so a rerun regrades what they would grade differently."""
     h = hashlib.sha256()
-    h.update(pathlib.Path(course.hidden_suite_module(assignment).__file__).read_bytes())
-    h.update(course.source_notebook(assignment, root).read_bytes())
+    suite = pathlib.Path(course.hidden_suite_module(assignment).__file__)
+    for path in [suite, *sorted(suite.parent.glob("[!t]*.py")), pathlib.Path(__file__).parent / "sandbox" / "probes.py",
+                 course.source_notebook(assignment, root)]:
+        h.update(path.read_bytes())
     return h.hexdigest()[:16]
 
 
