@@ -1,7 +1,7 @@
 """Command line: a thin layer over autograder.grade and friends.
 
     autograder grade ASSIGNMENT [--submissions submitted/] [--out autograded/] [--db sqlite:///gradebook.db]
-    autograder demo [--students 12] [--dir course-demo/]
+    autograder demo [--students 16] [--dir course-demo/]
 """
 from __future__ import annotations
 
@@ -141,7 +141,8 @@ def build_parser() -> argparse.ArgumentParser:
     g.set_defaults(func=cmd_grade)
 
     d = sub.add_parser("demo", help="build a sample class and grade it end to end")
-    d.add_argument("--students", type=int, default=12)
+    d.add_argument("--students", type=int, default=16, help="per assignment; the first 12 cover every kind "
+                   "of submission: right, wrong, alternative, untouched, broken files and hostile code")
     d.add_argument("--dir", default="course-demo", help="where the sample course goes")
     d.add_argument("--seed", type=int, default=0)
     d.add_argument("--assignments", nargs="*", help="default: all of them")

@@ -112,8 +112,9 @@ def make_submission(assignment: str, kind: str, rng: random.Random, root=course.
     return json.dumps(with_code(base, code), indent=1).encode(), label
 
 
-MIX = (["solution"] * 8 + ["wrong"] * 7 + ["alternative"] * 3 + ["untouched"] * 2
-       + ["truncated", "python_file", "endless_loop", "exits", "memory_hog", "print_flood", "patches_numpy", "empty"])
+# Every kind once first, so even a small class meets every error path; then a typical spread.
+MIX = (["solution", "wrong", "alternative", "untouched", "truncated", "python_file", *HOSTILE, "empty"]
+       + ["solution"] * 7 + ["wrong"] * 6 + ["alternative"] * 2 + ["untouched"])
 
 
 def build_class(dest: pathlib.Path, assignments=course.ASSIGNMENTS, students: int = 12, seed: int = 0,
