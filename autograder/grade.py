@@ -237,6 +237,7 @@ def _dask_grade(submission: Submission, limits: Limits, isolation: str) -> Submi
         if sandbox is None:
             sandbox = _DASK_SANDBOX["sandbox"] = Sandbox(limits, isolation=isolation)
             sandbox.start()
+        sandbox.limits = limits  # a later batch on the same cluster may ask for other limits
         return grade_in(sandbox, submission)
 
 

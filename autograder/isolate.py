@@ -110,7 +110,7 @@ class Sandbox:
         masked = self._masked()
         for path in masked:
             args += ["--perms", "0755", "--tmpfs", str(path)]
-        binds = [(p, p) for p in self._needed_inside()]
+        binds = [(p, p) for p in self._needed_inside(masked)]
         binds += [(SANDBOX_PKG.parent / "__init__.py", pathlib.Path(mount, "autograder/__init__.py")),
                   (SANDBOX_PKG, pathlib.Path(mount, "autograder/sandbox"))]
         binds += [(course.REPO_ROOT / h, pathlib.Path(mount, h)) for h in ("visual.py", "checks.py")
@@ -137,10 +137,11 @@ class Sandbox:
                 found = [q for q in found if p not in q.parents] + [p]
         return found
 
-    def _needed_inside(self) -> list[pathlib.Path]:
+    @staticmethod
+    def _needed_inside(masked: list[pathlib.Path]) -> list[pathlib.Path]:
         """The Python installation, re-exposed where a mask or a fresh tmpfs hid it
         (a virtualenv in a checkout, or in a clone under /tmp)."""
-        hidden = [*self._masked(), *FRESH]
+        hidden = [*masked, *FRESH]
         needed = []
         for p in {pathlib.Path(sys.prefix), pathlib.Path(sys.base_prefix),
                   pathlib.Path(os.path.realpath(sys.executable)).parent.parent}:
