@@ -8,6 +8,11 @@ A passing block prints one line.  A failing one prints what is wrong, without
 a wall of traceback, and fails the cell so that "Run All" stops there.  While
 nbgrader autogrades (NBGRADER_EXECUTION=autograde) a failure only prints: the
 hidden tests that follow decide the score.
+
+nbgrader fails a graded cell that writes anything to stderr, so whenever nbgrader
+runs the notebook (NBGRADER_EXECUTION is set: "validate" for the Validate button,
+"autograde" for grading) the warnings of the student's code are kept off stderr:
+Validate then says what the check says.
 """
 import contextlib
 import io
@@ -31,13 +36,13 @@ def _student_line(exc):
 
 
 GRADING = os.environ.get("NBGRADER_EXECUTION") == "autograde"
+UNDER_NBGRADER = bool(os.environ.get("NBGRADER_EXECUTION"))
 
 
 @contextlib.contextmanager
-def quiet_while_grading():
-    """nbgrader gives 0 to a test cell that wrote anything to stderr, so while it
-    autogrades, warnings from the student's code must not reach stderr."""
-    if not GRADING:
+def quiet_under_nbgrader():
+    """Keep the student's warnings off stderr whenever nbgrader runs the notebook."""
+    if not UNDER_NBGRADER:
         yield
         return
     with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()):
@@ -48,7 +53,7 @@ def quiet_while_grading():
 @contextlib.contextmanager
 def check(name):
     try:
-        with quiet_while_grading():
+        with quiet_under_nbgrader():
             yield
     except NotImplementedError:
         message = f"{name}: not implemented yet. Replace `raise NotImplementedError()` with your code."
