@@ -1,7 +1,10 @@
 """Command line: a thin layer over autograder.grade and friends.
 
-    autograder grade ASSIGNMENT [--submissions submitted/] [--out autograded/] [--db sqlite:///gradebook.db]
+    autograder grade ASSIGNMENT [--course .]   (submitted/ in; results/, autograded/, gradebook.db out)
     autograder demo [--students 16] [--dir course-demo/]
+
+Every command works on a course root in nbgrader's layout (--course, by default
+the current folder); each of its folders can be given elsewhere instead.
 """
 from __future__ import annotations
 
@@ -48,51 +51,76 @@ def _limits(args) -> Limits:
     return Limits(call_seconds=args.call_timeout, wall_seconds=args.timeout, memory_mb=args.memory_mb)
 
 
+def add_course_options(p: argparse.ArgumentParser, *folders: str):
+    """--course and the folders of it a command reads or writes (see course.layout)."""
+    p.add_argument("--course", default=".", metavar="DIR",
+                   help="the course root, in nbgrader's layout (default: the current folder)")
+    helps = {"submissions": "the students' notebooks (default: COURSE/submitted)",
+             "autograded": "nbgrader's graded notebooks, for the formgrader (default: COURSE/autograded)",
+             "results": "the grader's results.json files and grades.csv (default: COURSE/results)"}
+    for name in folders:
+        p.add_argument(f"--{name}", default=None, metavar="DIR", help=helps[name])
+    p.add_argument("--db", default=None, metavar="URL",
+                   help="nbgrader's gradebook (default: sqlite:///COURSE/gradebook.db; '' for none)")
+
+
+def layout_of(args, **more) -> course.Layout:
+    return course.layout(args.course, submitted=getattr(args, "submissions", None),
+                         autograded=getattr(args, "autograded", None), results=getattr(args, "results", None),
+                         db_url=args.db, **more)
+
+
 def cmd_grade(args) -> int:
     from .grade import grade_batch
 
-    summary = grade_batch(args.assignment, pathlib.Path(args.submissions), pathlib.Path(args.out), args.db,
-                          jobs=args.jobs, regrade=args.regrade, limits=_limits(args), isolation=args.isolation,
-                          scheduler=args.scheduler, due=args.due, progress=_progress_printer(args.assignment))
+    layout = layout_of(args)
+    summary = grade_batch(args.assignment, layout, jobs=args.jobs, regrade=args.regrade, limits=_limits(args),
+                          isolation=args.isolation, scheduler=args.scheduler, due=args.due,
+                          progress=_progress_printer(args.assignment))
     print(f"{args.assignment}: graded {len(summary.graded) + len(summary.failed)} "
-          f"({len(summary.failed)} stopped or crashed), {len(summary.skipped)} unchanged and skipped, "
-          f"in {summary.seconds:.1f} s")
-    print(f"  results per student: {args.out}/<student_id>/{args.assignment}/results.json")
+          f"({len(summary.failed)} stopped, crashed or without a readable notebook), "
+          f"{len(summary.skipped)} unchanged and skipped, in {summary.seconds:.1f} s")
+    print(f"  results per student: {layout.results}/<student_id>/{args.assignment}/results.json")
     print(f"  grades table:        {summary.csv_path}")
-    if args.db:
-        print(f"  nbgrader gradebook:  {args.db}")
+    if layout.db_url:
+        print(f"  graded notebooks:    {layout.autograded}/<student_id>/{args.assignment}/{args.assignment}.ipynb")
+        print(f"  nbgrader gradebook:  {layout.db_url}")
     return 0
 
 
 def cmd_demo(args) -> int:
+    from . import demo
     from .grade import grade_batch
-    from .sample import build_class
-
-    root = pathlib.Path(args.dir).resolve()
-    submitted, out = root / "submitted", root / "autograded"
-    db = f"sqlite:///{root / 'gradebook.db'}"
-    assignments = [course.check_assignment(a) for a in args.assignments or course.ASSIGNMENTS]
-    print(f"building a sample class of {args.students} students in {submitted}")
-    build_class(submitted, assignments, students=args.students, seed=args.seed)
-    for a in assignments:
-        grade_batch(a, submitted, out, db, jobs=args.jobs, limits=_limits(args), isolation=args.isolation,
-                    regrade=args.regrade, progress=_progress_printer(a))
     from .record import load_results
 
-    results = load_results(out)
+    assignments = [course.check_assignment(a) for a in args.assignments or course.ASSIGNMENTS]
+    layout = demo.lay_out(pathlib.Path(args.dir), assignments)
+    print(f"a course in {layout.root}: {args.students} students fetch, answer and submit each assignment "
+          "through nbgrader's exchange")
+    demo.submit_class(layout, assignments, students=args.students, seed=args.seed)
+    for a in assignments:
+        grade_batch(a, layout, jobs=args.jobs, limits=_limits(args), isolation=args.isolation,
+                    regrade=args.regrade, progress=_progress_printer(a))
+    results = load_results(layout.results)
     print(f"\ngraded {len(results)} submissions of {len(assignments)} assignments:")
     for a in assignments:
-        scores = [r.score for r in results if r.assignment == a]
-        top = max((r.max_score for r in results if r.assignment == a), default=0)
-        print(f"  {a:24s} mean {sum(scores) / max(len(scores), 1):5.2f} / {top:g}")
+        ours = [r for r in results if r.assignment == a]
+        top = max((r.max_score for r in ours), default=0)
+        waiting = sum(bool(r.pending_manual) for r in ours)
+        print(f"  {a:24s} mean {sum(r.score for r in ours) / max(len(ours), 1):5.2f} / {top:g}"
+              f"   ({waiting} written answers to grade by hand)")
     print("\nwhere the grades went:")
-    print(f"  {out}/<student>/<assignment>/results.json   (Gradescope's results schema)")
-    print(f"  {out / 'grades.csv'}")
-    print(f"  {db}   (nbgrader's gradebook: `nbgrader export` or the formgrader show it)")
+    print(f"  {layout.results}/<student>/<assignment>/results.json   (Gradescope's results schema)")
+    print(f"  {layout.results / 'grades.csv'}")
+    print(f"  {layout.autograded}/<student>/<assignment>/<assignment>.ipynb   (what the formgrader shows)")
+    print(f"  {layout.db_url}   (nbgrader's gradebook)")
     for extra in _extras():
         hook = getattr(extra, "after_demo", None)
         if hook:
-            hook(root, out, assignments)
+            hook(layout, assignments)
+    print(f"\nthe formgrader:       cd {layout.root} && {sys.executable} -m jupyter lab   (Nbgrader > Formgrader)")
+    print(f"a student's Jupyter:  cd {layout.root}/students/student001 && "
+          f"JUPYTER_CONFIG_DIR=.jupyter {sys.executable} -m jupyter lab")
     return 0
 
 
@@ -132,9 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     g = sub.add_parser("grade", help="grade every submission of an assignment")
     g.add_argument("assignment", help=", ".join(course.ASSIGNMENTS))
-    g.add_argument("--submissions", default="submitted", help="nbgrader's submitted/ folder")
-    g.add_argument("--out", default="autograded", help="where results.json files and grades.csv go")
-    g.add_argument("--db", default="sqlite:///gradebook.db", help="nbgrader gradebook URL ('' to skip)")
+    add_course_options(g, "submissions", "autograded", "results")
     g.add_argument("--scheduler", default=None, help="a Dask scheduler address, e.g. tcp://host:8786")
     g.add_argument("--due", default=None, help="due date (ISO 8601, UTC) to flag late submissions")
     _add_grading_options(g)

@@ -77,10 +77,70 @@ def check_assignment(assignment: str) -> str:
 def source_notebook(assignment: str, root: pathlib.Path = REPO_ROOT) -> pathlib.Path:
     path = pathlib.Path(root) / "source" / check_assignment(assignment) / f"{assignment}.ipynb"
     if not path.is_file():
-        raise CourseError(f"the instructor notebook {path} is missing")
+        raise CourseError(f"the instructor notebook {path} is missing: is {pathlib.Path(root).resolve()} the course "
+                          "folder? (run in it, or pass --course)")
     return path
+
+
+def given_files(assignment: str, root: pathlib.Path = REPO_ROOT) -> tuple[str, ...]:
+    """Names of the files that travel with the assignment's notebook (visual.py, checks.py)."""
+    folder = pathlib.Path(root) / "source" / assignment
+    return tuple(sorted(p.name for p in folder.iterdir() if p.name != f"{assignment}.ipynb")) if folder.is_dir() else ()
 
 
 def test_cell_id(function: str) -> str:
     """grade_id of the test cell that follows a function's solution cell."""
     return f"test_{function}"
+
+
+# -- a course root ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Layout:
+    """A course root in nbgrader's layout, plus results/, the grader's own record.
+
+    nbgrader owns submitted/, autograded/ and feedback/: `nbgrader autograde
+    --force` deletes autograded/<student>/<assignment>/ whole, so the grader's
+    results.json files live beside those folders, never inside them."""
+
+    root: pathlib.Path
+    submitted: pathlib.Path
+    autograded: pathlib.Path
+    results: pathlib.Path
+    feedback: pathlib.Path
+    reports: pathlib.Path
+    db_url: str  # "" keeps the gradebook out of it
+
+    @property
+    def db_path(self) -> pathlib.Path | None:
+        """The gradebook's file, for an SQLite URL."""
+        return pathlib.Path(self.db_url.removeprefix("sqlite:///")) if self.db_url.startswith("sqlite:///") else None
+
+
+def layout(root=".", *, submitted=None, autograded=None, results=None, feedback=None, reports=None,
+           db_url: str | None = None) -> Layout:
+    """The folders of the course at `root`; each may be given elsewhere instead."""
+    root = pathlib.Path(root).resolve()
+
+    def at(given, default):
+        return pathlib.Path(given).resolve() if given is not None else root / default
+
+    return Layout(root, at(submitted, "submitted"), at(autograded, "autograded"), at(results, "results"),
+                  at(feedback, "feedback"), at(reports, "reports"),
+                  f"sqlite:///{root / 'gradebook.db'}" if db_url is None else db_url)
+
+
+def nbgrader_config(root: pathlib.Path):
+    """The course's nbgrader_config.py as a traitlets Config (empty when there is none)."""
+    from traitlets.config import Config, PyFileConfigLoader
+
+    path = pathlib.Path(root) / "nbgrader_config.py"
+    if not path.is_file():
+        return Config()
+    return PyFileConfigLoader(path.name, str(path.parent)).load_config()
+
+
+def course_id(root: pathlib.Path) -> str:
+    """The course id nbgrader's commands use for this root ("" by nbgrader's default, as there)."""
+    config = nbgrader_config(root)
+    return config.CourseDirectory.course_id if "course_id" in config.CourseDirectory else ""

@@ -18,11 +18,11 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from . import course, record
+from . import course, gradebook, record
 from .isolate import Limits, Sandbox
 from .read import Submission, find_notebook, read_submission
 from .run_tests import not_run, run_suite
-from .score import SubmissionResult, score
+from .score import SCHEMA, SubmissionResult, score
 from .student import SandboxDied
 
 
@@ -31,7 +31,7 @@ class BatchSummary:
     assignment: str
     graded: list[str] = field(default_factory=list)  # student ids graded in this run
     skipped: list[str] = field(default_factory=list)  # already graded, unchanged
-    failed: list[str] = field(default_factory=list)  # graded with a stop or an internal error
+    failed: list[str] = field(default_factory=list)  # stopped, crashed, or no readable notebook
     out_dir: pathlib.Path | None = None
     csv_path: pathlib.Path | None = None
     db_url: str = ""
@@ -41,7 +41,7 @@ class BatchSummary:
 def suite_version(assignment: str, root: pathlib.Path = course.REPO_ROOT) -> str:
     """Changes whenever the hidden suite, its shared helpers, the probes or the
     instructor notebook change, so a rerun regrades what they would grade differently."""
-    h = hashlib.sha256()
+    h = hashlib.sha256(SCHEMA.encode())
     suite = pathlib.Path(course.hidden_suite_module(assignment).__file__)
     for path in [suite, *sorted(suite.parent.glob("[!t]*.py")), pathlib.Path(__file__).parent / "sandbox" / "probes.py",
                  course.source_notebook(assignment, root)]:
@@ -55,12 +55,22 @@ def _load_problem_text(p: dict) -> str:
     return f"{what} {p['cell']} could not run: {p['type']}: {p['message']}{where}"
 
 
+def _nothing_to_grade(sub: Submission) -> SubmissionResult:
+    """No file, or no code in it: the problems say why once, and no test runs."""
+    return score(sub.student_id, sub.assignment, not_run(sub.assignment, "", kind="not_run"),
+                 problems=sub.problems, tampering=sub.tampering, fingerprint=sub.fingerprint,
+                 status="unreadable" if sub.unreadable else "missing", written=sub.written)
+
+
 def grade_in(sandbox: Sandbox, sub: Submission) -> SubmissionResult:
     """isolate -> run hidden tests -> score, for one read submission."""
+    if sub.unreadable or sub.missing:
+        return _nothing_to_grade(sub)
     started = time.monotonic()
     tampering = list(sub.tampering)
     with sandbox.session(sub.cells) as session:
-        outcomes = run_suite(sub.assignment, session.student, restart=session.restart)
+        outcomes = run_suite(sub.assignment, session.student, restart=session.restart,
+                             load_problems=session.load_problems)
         try:
             tampering += [f"patched {name} while running" for name in session.student.probe("integrity")]
         except (SandboxDied, AssertionError):
@@ -74,11 +84,9 @@ def grade_in(sandbox: Sandbox, sub: Submission) -> SubmissionResult:
     if session.stops:
         limits = ("time limit", "memory", "CPU")
         status = "limit" if any(k in s for s in session.stops for k in limits) else "crashed"
-    elif sub.unreadable:
-        status = "unreadable"
     return score(sub.student_id, sub.assignment, outcomes, problems=problems, tampering=tampering,
                  status=status, fingerprint=sub.fingerprint, execution_time=time.monotonic() - started,
-                 output=session.output)
+                 output=session.output, written=sub.written)
 
 
 def grade_notebook(path: pathlib.Path | None, assignment: str, student_id: str = "", *,
@@ -98,6 +106,7 @@ class _Job:
     submission: Submission
     submitted_at: str
     key: str  # file fingerprint + suite version
+    folder: pathlib.Path  # submitted/<student>/<assignment>/
 
 
 def _timestamp(folder: pathlib.Path) -> str:
@@ -126,67 +135,88 @@ def collect(assignment: str, submissions: pathlib.Path, root: pathlib.Path = cou
     if not submissions.is_dir():
         raise course.CourseError(f"the submissions folder {submissions} does not exist")
     version = suite_version(assignment, root)
+    given = course.given_files(assignment, root)
     jobs = []
     for student_dir in sorted(p for p in submissions.iterdir() if p.is_dir()):
         folder = student_dir / assignment
         if not folder.is_dir():
             continue
-        path, notes = find_notebook(folder, assignment)
+        path, notes = find_notebook(folder, assignment, given)
         sub = read_submission(path, assignment, student_dir.name, root)
         sub.problems = notes + sub.problems
-        jobs.append(_Job(student_dir.name, sub, _timestamp(folder), f"{sub.fingerprint}:{version}"))
+        jobs.append(_Job(student_dir.name, sub, _timestamp(folder), f"{sub.fingerprint}:{version}", folder))
     return jobs
 
 
-def grade_batch(assignment: str, submissions: pathlib.Path, out_dir: pathlib.Path, db_url: str | None = None, *,
-                jobs: int | None = None, regrade: bool = False, limits: Limits = Limits(),
-                isolation: str = "auto", scheduler: str | None = None, due: str | None = None,
-                root: pathlib.Path = course.REPO_ROOT, progress=None) -> BatchSummary:
-    """Grade every submission of `assignment` under `submissions` into `out_dir`.
+def grade_batch(assignment: str, layout: course.Layout, *, jobs: int | None = None, regrade: bool = False,
+                limits: Limits = Limits(), isolation: str = "auto", scheduler: str | None = None,
+                due: str | None = None, progress=None) -> BatchSummary:
+    """Grade every submission of `assignment` under layout.submitted.
 
+    Results go to layout.results; with a gradebook (layout.db_url), the graded
+    notebooks go to layout.autograded and the grades into the gradebook, and
+    what graders entered in the formgrader comes back into the results.
     progress(done, total, result_or_None, student_id) is called as work lands."""
     t0 = time.monotonic()
-    out_dir = pathlib.Path(out_dir)
-    summary = BatchSummary(assignment, out_dir=out_dir, db_url=db_url or "")
-    todo = []
-    for job in collect(assignment, submissions, root):
-        previous = record.read_result(record.results_path(out_dir, job.student_id, assignment))
+    summary = BatchSummary(assignment, out_dir=layout.results, db_url=layout.db_url)
+    todo, unchanged = [], []
+    for job in collect(assignment, layout.submitted, layout.root):
+        previous = record.read_result(record.results_path(layout.results, job.student_id, assignment))
         if not regrade and previous is not None and previous.fingerprint == job.key:
             summary.skipped.append(job.student_id)
+            unchanged.append((job, previous))
         else:
             todo.append(job)
+    book = gradebook.prepare_assignment(layout, assignment) if layout.db_url else None
     total = len(todo)
     if progress:
         progress(0, total, None, "")
-    hide = (pathlib.Path(submissions), out_dir) + ((_db_dir(db_url),) if db_url else ())
+    hide = (layout.root, layout.submitted, layout.results, layout.autograded)
+    hide += (layout.db_path.resolve().parent,) if layout.db_path else ()
     runner = _grade_on_dask if scheduler else _grade_locally
-    done = 0
+    graded, done = [], 0
     for job, result in runner(todo, limits, isolation, hide, jobs or os.cpu_count() or 1, scheduler):
         result.fingerprint = job.key
         result.submitted_at = job.submitted_at
         result.late = _is_late(job.submitted_at, due)
-        record.write_result(out_dir, result)
+        nb, auto = _graded_notebook(layout, job, result, book, reuse=False) if book else (None, None)
+        record.write_result(layout.results, result)
+        if book:
+            gradebook.write_graded(layout, nb, result, job.folder)
+            graded.append((result, auto))
         (summary.graded if result.status == "graded" else summary.failed).append(job.student_id)
         done += 1
         if progress:
             progress(done, total, result, job.student_id)
-    summary.csv_path = record.write_grades_csv(out_dir)
-    if db_url:
-        record.record_gradebook(db_url, record.load_results(out_dir, assignment), root)
+    if book:
+        for job, result in unchanged:  # stock `nbgrader autograde --force` may have replaced their notebooks
+            nb, auto = _graded_notebook(layout, job, result, book, reuse=True)
+            if nb is not None:
+                gradebook.write_graded(layout, nb, result, job.folder)
+            graded.append((result, auto))
+        gradebook.record_grades(layout, graded)
+        gradebook.pull_manual_grades(layout, [result for result, _ in graded])
+    summary.csv_path = record.write_grades_csv(layout.results)
     summary.seconds = time.monotonic() - t0
     return summary
 
 
-def _db_dir(db_url: str) -> pathlib.Path:
-    if db_url.startswith("sqlite:///"):
-        return pathlib.Path(db_url.removeprefix("sqlite:///")).resolve().parent
-    return pathlib.Path(".").resolve()
+def _graded_notebook(layout: course.Layout, job: _Job, result: SubmissionResult, book, reuse: bool):
+    """(the graded notebook to write, or None when this grading's is on disk already; its
+    automatic grades).  The written answers' automatic scores (0 for one left as given)
+    are taken from them, decided as nbgrader decides them."""
+    nb, auto = None, gradebook.read_graded(layout, result) if reuse else None
+    if auto is None:
+        nb, auto = gradebook.graded_notebook(layout, job.submission, result, book)
+    for answer in result.written:
+        answer.auto_score = auto.scores.get(answer.grade_id)
+    return nb, auto
 
 
 def _internal_error(job: _Job, exc: BaseException) -> SubmissionResult:
     reason = f"the grader failed on this submission: {type(exc).__name__}: {exc}"
     return score(job.student_id, job.submission.assignment, not_run(job.submission.assignment, reason),
-                 status="crashed", problems=job.submission.problems + [reason])
+                 status="crashed", problems=job.submission.problems + [reason], written=job.submission.written)
 
 
 def _grade_locally(todo, limits, isolation, hide, jobs, _scheduler):

@@ -2,7 +2,8 @@
 
 Only the code of the student's solution cells is taken, matched by nbgrader
 grade_id; every other cell comes from the instructor's source notebook, so an
-edited or deleted given cell or test cell changes nothing.  Test cells and
+edited or deleted given cell or test cell changes nothing.  The written
+answers (manually graded cells) are kept as text for the person who grades them.  Test cells and
 cells tagged "experiment" (training runs, plots) are left out: the hidden
 suite replaces the first, and the second cost time without deciding a grade.
 
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 import nbformat
 
 from . import course
+from .score import WrittenAnswer
 
 MAX_NOTEBOOK_BYTES = 64 * 1024 * 1024
 
@@ -34,6 +36,9 @@ class Submission:
     tampering: list[str] = field(default_factory=list)  # what the instructor should look at
     fingerprint: str = ""  # sha256 of the file, "" when there was none
     unreadable: bool = False  # a file was there but no code could be read from it
+    missing: bool = False  # no notebook was there at all
+    notebook: dict | None = None  # the file as a version 4 notebook, when it was one
+    written: list[WrittenAnswer] = field(default_factory=list)
 
 
 def _nbgrader(cell) -> dict:
@@ -61,36 +66,41 @@ class Template:
 
     order: tuple  # ('setup', name, code) or ('solution', function, None), in notebook order
     locked: dict  # grade_id -> (source, points) of cells the student must not change
+    written: dict  # grade_id -> points of each manually graded cell
 
 
 def template(assignment: str, root: pathlib.Path = course.REPO_ROOT) -> Template:
-    return _template(course.source_notebook(assignment, root))
+    path = course.source_notebook(assignment, root)
+    key = (str(path), path.stat().st_mtime_ns)
+    if key not in _TEMPLATES:
+        _TEMPLATES[key] = _template(path)
+    return _TEMPLATES[key]
 
 
 _TEMPLATES: dict = {}
 
 
 def _template(path: pathlib.Path) -> Template:
-    key = (str(path), path.stat().st_mtime_ns)
-    if key not in _TEMPLATES:
-        nb = json.loads(path.read_text(encoding="utf-8"))
-        graded = set(course.functions(path.stem))
-        order, locked = [], {}
-        for i, cell in enumerate(nb["cells"]):
-            nbg, src = _nbgrader(cell), _source(cell)
-            gid = nbg.get("grade_id", f"cell-{i}")
-            if cell["cell_type"] != "code":
-                continue
-            if nbg.get("solution") and gid in graded:
-                order.append(("solution", gid, None))
-            elif nbg.get("grade"):
-                locked[gid] = (src.split("### BEGIN HIDDEN TESTS")[0], nbg.get("points"))
-            elif "experiment" not in _tags(cell):
-                order.append(("setup", gid, src))
-                if nbg.get("locked"):
-                    locked[gid] = (src, None)
-        _TEMPLATES[key] = Template(tuple(order), locked)
-    return _TEMPLATES[key]
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    graded = set(course.functions(path.stem))
+    order, locked, written = [], {}, {}
+    for i, cell in enumerate(nb["cells"]):
+        nbg, src = _nbgrader(cell), _source(cell)
+        gid = nbg.get("grade_id", f"cell-{i}")
+        if nbg.get("grade") and nbg.get("solution"):
+            written[gid] = float(nbg.get("points", 0))
+            continue
+        if cell["cell_type"] != "code":
+            continue
+        if nbg.get("solution") and gid in graded:
+            order.append(("solution", gid, None))
+        elif nbg.get("grade"):
+            locked[gid] = (src.split("### BEGIN HIDDEN TESTS")[0], nbg.get("points"))
+        elif "experiment" not in _tags(cell):
+            order.append(("setup", gid, src))
+            if nbg.get("locked"):
+                locked[gid] = (src, None)
+    return Template(tuple(order), locked, written)
 
 
 def _load_notebook(raw: bytes, sub: Submission):
@@ -123,6 +133,7 @@ def _load_notebook(raw: bytes, sub: Submission):
     if not isinstance(cells, list):
         sub.problems.append("the notebook has no list of cells")
         return None
+    sub.notebook = data
     return [c for c in cells if isinstance(c, dict)]
 
 
@@ -185,6 +196,17 @@ def _tamper_check(cells, tpl: Template, sub: Submission):
                 sub.tampering.append(f"points of {gid} were changed to {nbg.get('points')!r} (ignored)")
 
 
+def _written_answers(cells, tpl: Template) -> list[WrittenAnswer]:
+    """Each manually graded cell's text.  Whether it was left blank is nbgrader's call
+    (autograder.gradebook), made on the graded notebook as nbgrader makes it."""
+    given = {}
+    for cell in cells or []:
+        gid = _nbgrader(cell).get("grade_id")
+        if gid in tpl.written and gid not in given:
+            given[gid] = _source(cell)
+    return [WrittenAnswer(gid, points, given.get(gid, "")) for gid, points in tpl.written.items()]
+
+
 def build_cells(tpl: Template, solutions: dict) -> list[dict]:
     cells = []
     for kind, name, code in tpl.order:
@@ -215,15 +237,22 @@ def read_submission(path: pathlib.Path | None, assignment: str, student_id: str 
         sub.cells = build_cells(tpl, _student_solutions(cells, functions, sub))
     else:
         sub.cells = build_cells(tpl, {})
-        sub.unreadable = bool(sub.fingerprint)
+        sub.unreadable = path is not None and path.is_file()
+        sub.missing = not sub.unreadable
+    sub.written = _written_answers(cells, tpl)
     return sub
 
 
-def find_notebook(folder: pathlib.Path, assignment: str) -> tuple[pathlib.Path | None, list[str]]:
-    """The notebook to grade in a student's assignment folder, and notes on what else was there."""
+NBGRADER_FILES = ("timestamp.txt", "submission_secret.txt")  # what nbgrader's exchange adds to a submission
+
+
+def find_notebook(folder: pathlib.Path, assignment: str, given: tuple = ()) -> tuple[pathlib.Path | None, list[str]]:
+    """The notebook to grade in a student's assignment folder, and notes on what else was there
+    (files in `given`, which came with the assignment, are not worth a note)."""
     notes = []
     wanted = folder / f"{assignment}.ipynb"
-    others = sorted(p for p in folder.iterdir() if p.is_file() and p != wanted and p.name != "timestamp.txt")
+    expected = {*NBGRADER_FILES, *given}
+    others = sorted(p for p in folder.iterdir() if p.is_file() and p != wanted and p.name not in expected)
     if others:
         notes.append("extra files were ignored: " + ", ".join(p.name for p in others[:10]))
     if wanted.is_file():

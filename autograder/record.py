@@ -1,4 +1,4 @@
-"""Step 5, record: results.json per submission, grades.csv, nbgrader's gradebook.
+"""Step 5, record: results.json per submission and grades.csv (gradebook.py does nbgrader's side).
 
 results.json (Gradescope's schema) is the record of truth; grades.csv is
 rebuilt from all of them, so a batch killed half-way never leaves a duplicated
@@ -61,15 +61,19 @@ def load_results(out_dir: pathlib.Path, assignment: str | None = None) -> list[S
 
 
 def grades_csv(results: list[SubmissionResult]) -> str:
-    """One row per student and assignment: student_id, assignment, a column per
-    graded function (its score), score, max_score."""
+    """One row per student and assignment: student_id, assignment, a column per graded
+    function and per written answer (by grade_id; empty while no one has graded it),
+    score, max_score.  The points include what graders entered in the formgrader."""
     assignments = [a for a in course.ASSIGNMENTS if any(r.assignment == a for r in results)]
     function_columns = [fn for a in assignments for fn in course.functions(a)]
+    written_columns = list(dict.fromkeys(w.grade_id for r in results for w in r.written))
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["student_id", "assignment", *function_columns, "score", "max_score"])
+    writer.writerow(["student_id", "assignment", *function_columns, *written_columns, "score", "max_score"])
     for r in sorted(results, key=lambda r: (r.student_id, course.ASSIGNMENTS.index(r.assignment))):
-        cells = [f"{r.functions[fn]:g}" if fn in r.functions else "" for fn in function_columns]
+        cells = [f"{r.function_points(fn):g}" if fn in r.max_functions else "" for fn in function_columns]
+        answers = {w.grade_id: r.written_points(w) for w in r.written}
+        cells += ["" if answers.get(gid) is None else f"{answers[gid]:g}" for gid in written_columns]
         writer.writerow([r.student_id, r.assignment, *cells, f"{r.score:g}", f"{r.max_score:g}"])
     return buf.getvalue()
 
@@ -78,55 +82,3 @@ def write_grades_csv(out_dir: pathlib.Path) -> pathlib.Path:
     path = pathlib.Path(out_dir) / "grades.csv"
     atomic_write(path, grades_csv(load_results(out_dir)))
     return path
-
-
-# -- nbgrader's gradebook ------------------------------------------------------
-
-def _ensure_assignment(gb, db_url: str, assignment: str, root: pathlib.Path):
-    """Create the assignment's notebook and cells the way `generate_assignment` does."""
-    from nbgrader.api import MissingEntry
-
-    try:
-        gb.find_notebook(assignment, assignment)
-        return
-    except MissingEntry:
-        pass
-    import nbformat
-    from nbgrader.preprocessors import SaveCells
-
-    gb.update_or_create_assignment(assignment)
-    nb = nbformat.read(course.source_notebook(assignment, root), as_version=4)
-    resources = {"nbgrader": {"assignment": assignment, "notebook": assignment, "db_url": db_url}}
-    SaveCells().preprocess(nb, resources)
-
-
-def _alembic_on_path():
-    """nbgrader's Gradebook runs the `alembic` command; a venv used without
-    activation has it beside the interpreter but not on PATH."""
-    import shutil
-    import sys
-
-    if not shutil.which("alembic"):
-        os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
-
-
-def record_gradebook(db_url: str, results: list[SubmissionResult], root: pathlib.Path = course.REPO_ROOT):
-    """Store each result's points in the test cells' grades, as SaveAutoGrades would."""
-    from nbgrader.api import Gradebook, MissingEntry
-
-    _alembic_on_path()
-    with Gradebook(db_url) as gb:
-        for assignment in sorted({r.assignment for r in results}):
-            _ensure_assignment(gb, db_url, assignment, root)
-        for r in results:
-            gb.update_or_create_student(r.student_id)
-            try:
-                gb.find_submission(r.assignment, r.student_id)
-            except MissingEntry:
-                extra = {"timestamp": r.submitted_at} if r.submitted_at else {}
-                gb.add_submission(r.assignment, r.student_id, **extra)
-            for fn, points in r.functions.items():
-                grade = gb.find_grade(course.test_cell_id(fn), r.assignment, r.assignment, r.student_id)
-                grade.auto_score = points
-                grade.needs_manual_grade = False
-        gb.db.commit()

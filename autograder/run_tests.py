@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from . import course
 from .hidden import KnownMistake, seed_tests
-from .student import SandboxDied, StudentError
+from .student import MissingFunction, SandboxDied, StudentError
 
 
 @dataclass
@@ -21,7 +21,7 @@ class TestOutcome:
     score: float
     message: str  # what the student reads; "" when passed
     visibility: str
-    kind: str  # passed | failed | not_implemented | missing | error | limit
+    kind: str  # passed | failed | not_implemented | missing | error | limit | not_run
     mistake: str | None = None
     description: str = ""
 
@@ -30,13 +30,25 @@ class TestOutcome:
         return self.kind == "passed"
 
 
-def _judge(test: course.HiddenTest, student) -> tuple[str, str, str | None]:
+def broken_cell_message(problem: dict) -> str:
+    """What a test says when the student's cell that defines its function stopped while loading."""
+    if problem["type"] == "Stopped":
+        return f"your {problem['cell']} cell was stopped while it ran: {problem['message']}"
+    where = f" ({problem['where']})" if problem.get("where") else ""
+    return f"your {problem['cell']} cell stopped with {problem['type']}: {problem['message']}{where}"
+
+
+def _judge(test: course.HiddenTest, student, broken: dict) -> tuple[str, str, str | None]:
     """Run one test: (kind, message, mistake)."""
     seed_tests(test.module, test.name)
     try:
         test.run(student)
     except KnownMistake as exc:
         return "failed", str(exc), exc.mistake
+    except MissingFunction as exc:
+        if exc.function in broken:
+            return "error", broken_cell_message(broken[exc.function]), None
+        return "missing", str(exc), None
     except StudentError as exc:
         kind = {"NotImplementedError": "not_implemented", "Missing": "missing"}.get(exc.type, "error")
         return kind, str(exc), None
@@ -50,12 +62,16 @@ def _judge(test: course.HiddenTest, student) -> tuple[str, str, str | None]:
     return "passed", "", None
 
 
-def run_suite(assignment: str, student, restart=None, only_function: str | None = None) -> list[TestOutcome]:
+def run_suite(assignment: str, student, restart=None, only_function: str | None = None,
+              load_problems: list[dict] = ()) -> list[TestOutcome]:
     """Every test of the assignment (or of one function) against `student`.
 
     If the student's process dies, the test that was running fails with the
     reason; restart() must then return a fresh `student` (or None to give up,
-    failing the remaining tests with the same reason)."""
+    failing the remaining tests with the same reason).  load_problems are the
+    cells that failed while the submission loaded: a test that finds its
+    function missing names the cell's failure instead."""
+    broken = {p["cell"]: p for p in load_problems if p.get("origin") == "student"}
     outcomes, dead, stopped = [], None, {}
     for test in course.hidden_tests(assignment):
         if only_function and test.function != only_function:
@@ -67,7 +83,7 @@ def run_suite(assignment: str, student, restart=None, only_function: str | None 
             kind, message, mistake = "limit", f"not run: {test.function} was stopped earlier ({stopped[test.function]})", None
         else:
             try:
-                kind, message, mistake = _judge(test, student)
+                kind, message, mistake = _judge(test, student, broken)
             except SandboxDied as exc:
                 kind, message, mistake = "limit", exc.reason, None
                 stopped[test.function] = exc.reason
@@ -80,7 +96,7 @@ def run_suite(assignment: str, student, restart=None, only_function: str | None 
     return outcomes
 
 
-def not_run(assignment: str, reason: str) -> list[TestOutcome]:
+def not_run(assignment: str, reason: str, kind: str = "error") -> list[TestOutcome]:
     """Every test failed with the same reason, for a submission that could not be run at all."""
-    return [TestOutcome(t.name, t.function, t.points, 0.0, reason, t.visibility, "error", None, t.doc)
+    return [TestOutcome(t.name, t.function, t.points, 0.0, reason, t.visibility, kind, None, t.doc)
             for t in course.hidden_tests(assignment)]

@@ -29,15 +29,31 @@ HOSTILE = {
 }
 
 
-def variants(assignment: str):
-    """(WRONG, RIGHT) from tests/variants/<assignment>.py, or empty dicts."""
+def _variants_module(assignment: str):
     path = VARIANTS_DIR / f"{assignment}.py"
     if not path.exists():
-        return {}, {}
+        return None
     spec = importlib.util.spec_from_file_location(f"variants_{assignment}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+    return module
+
+
+def variants(assignment: str):
+    """(WRONG, RIGHT) from tests/variants/<assignment>.py, or empty dicts."""
+    module = _variants_module(assignment)
     return getattr(module, "WRONG", {}), getattr(module, "RIGHT", {})
+
+
+def written_answers(assignment: str) -> dict[str, dict[str, str]]:
+    """grade_id -> {"sound": text, "weak": text} for the assignment's written answers."""
+    return getattr(_variants_module(assignment), "ANSWERS", {})
+
+
+ANSWER_QUALITY = {"solution": "sound", "alternative": "sound", "wrong": "weak"}
+# A written answer that tries to run script in the grader's browser (the formgrader renders it).
+HTML_ANSWER = ('<img src="x" onerror="window.agPwned = \'img\'"> <script>window.agPwned = "script"</script> '
+               '<a href="javascript:window.agPwned = \'link\'">see my answer</a>')
 
 
 def _source(cell) -> str:
@@ -109,33 +125,43 @@ def make_submission(assignment: str, kind: str, rng: random.Random, root=course.
         return b"", label
     elif kind == "python_file":
         return "\n\n".join(ref.values()).encode(), label
+    if kind in ANSWER_QUALITY:
+        for gid, texts in written_answers(assignment).items():
+            code[gid] = texts[ANSWER_QUALITY[kind]]
+    elif kind == "html_answer":
+        code.update((gid, HTML_ANSWER) for gid in written_answers(assignment))
     return json.dumps(with_code(base, code), indent=1).encode(), label
 
 
 # Every kind once first, so even a small class meets every error path; then a typical spread.
-MIX = (["solution", "wrong", "alternative", "untouched", "truncated", "python_file", *HOSTILE, "empty"]
+MIX = (["solution", "wrong", "alternative", "untouched", "truncated", "python_file", *HOSTILE, "empty", "html_answer"]
        + ["solution"] * 7 + ["wrong"] * 6 + ["alternative"] * 2 + ["untouched"])
+
+
+def class_notebooks(assignments=course.ASSIGNMENTS, students: int = 12, seed: int = 0, root=course.REPO_ROOT,
+                    kinds=None):
+    """Yield (assignment, index, student_id, notebook bytes, description) for a generated class.
+
+    The first len(kinds) students cover each kind once, so even a small class
+    meets every error path; the rest are drawn at random."""
+    rng = random.Random(seed)
+    kinds = list(kinds or MIX)
+    for a in assignments:
+        for i in range(students):
+            kind = kinds[i] if i < len(kinds) else rng.choice(kinds)
+            data, label = make_submission(a, kind, rng, root)
+            yield a, i, f"student{i + 1:03d}", data, label
 
 
 def build_class(dest: pathlib.Path, assignments=course.ASSIGNMENTS, students: int = 12, seed: int = 0,
                 root=course.REPO_ROOT, kinds=None) -> dict[str, dict[str, str]]:
-    """Write dest/<student_id>/<assignment>/<assignment>.ipynb (+ timestamp.txt).
-
-    The first len(kinds) students cover each kind once, so even a small class
-    meets every error path; the rest are drawn at random.  Returns
-    {assignment: {student_id: description}}."""
-    rng = random.Random(seed)
-    kinds = list(kinds or MIX)
+    """Write dest/<student_id>/<assignment>/<assignment>.ipynb (+ timestamp.txt), as nbgrader's
+    collect leaves them.  Returns {assignment: {student_id: description}}."""
     made: dict[str, dict[str, str]] = {}
-    for a in assignments:
-        made[a] = {}
-        for i in range(students):
-            sid = f"student{i + 1:03d}"
-            kind = kinds[i] if i < len(kinds) else rng.choice(kinds)
-            data, label = make_submission(a, kind, rng, root)
-            folder = pathlib.Path(dest) / sid / a
-            folder.mkdir(parents=True, exist_ok=True)
-            (folder / f"{a}.ipynb").write_bytes(data)
-            (folder / "timestamp.txt").write_text(f"2026-11-{1 + i % 20:02d} 12:00:00.000000 UTC\n")
-            made[a][sid] = label
+    for a, i, sid, data, label in class_notebooks(assignments, students, seed, root, kinds):
+        folder = pathlib.Path(dest) / sid / a
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{a}.ipynb").write_bytes(data)
+        (folder / "timestamp.txt").write_text(f"2026-11-{1 + i % 20:02d} 12:00:00.000000 UTC\n")
+        made.setdefault(a, {})[sid] = label
     return made

@@ -3,6 +3,13 @@
 A SubmissionResult is plain data: it round-trips through results.json
 (to_gradescope / from_gradescope), which is the record every later step
 (CSV, gradebook, LMS exports, feedback, reports) reads.
+
+Its points have two sources.  The grader decides `functions` (the hidden
+tests) and whether a written answer was left blank.  People decide the rest in
+nbgrader's formgrader: the points of each written answer, and any override of
+an automatic grade.  Those live in nbgrader's gradebook and are copied into
+`manual` (autograder.gradebook.pull_manual_grades) before anything is
+published, so `score` is always the total the gradebook shows.
 """
 from __future__ import annotations
 
@@ -11,7 +18,29 @@ from dataclasses import asdict, dataclass, field
 from . import course
 from .run_tests import TestOutcome
 
-SCHEMA = "dl-overfitting/1"
+SCHEMA = "dl-overfitting/2"
+
+
+@dataclass
+class WrittenAnswer:
+    """A manually graded cell of the notebook, as the student left it."""
+
+    grade_id: str
+    max_score: float
+    answer: str = ""  # the cell's text
+    auto_score: float | None = None  # 0 when left as given (no response), else None: a person grades it
+
+
+@dataclass
+class ManualGrade:
+    """What a grader entered in the formgrader for one grade cell."""
+
+    score: float | None = None  # replaces the automatic points when set
+    extra_credit: float = 0.0
+    comment: str = ""
+
+
+NO_RESPONSE = "No response."  # nbgrader's own comment on an answer left as given
 
 
 @dataclass
@@ -23,24 +52,62 @@ class SubmissionResult:
     max_functions: dict[str, float]  # function -> points possible
     problems: list[str] = field(default_factory=list)  # file and load problems, for the student
     tampering: list[str] = field(default_factory=list)  # for the instructor's eyes
-    status: str = "graded"  # graded | limit | crashed | unreadable
+    status: str = "graded"  # graded | limit | crashed | unreadable | missing
     fingerprint: str = ""
     execution_time: float = 0.0
     output: str = ""  # what the student's code printed, truncated
     late: bool = False
     submitted_at: str = ""
+    written: list[WrittenAnswer] = field(default_factory=list)
+    manual: dict[str, ManualGrade] = field(default_factory=dict)  # grade_id -> from the gradebook
+
+    def function_points(self, function: str) -> float:
+        """A function's points: the hidden tests', unless a grader overrode them."""
+        grade = self.manual.get(course.test_cell_id(function))
+        auto = self.functions.get(function, 0.0)
+        if grade is None:
+            return auto
+        return round((auto if grade.score is None else grade.score) + grade.extra_credit, 6)
+
+    def written_points(self, answer: WrittenAnswer) -> float | None:
+        """A written answer's points, or None while it waits for a grader."""
+        grade = self.manual.get(answer.grade_id)
+        points = grade.score if grade and grade.score is not None else answer.auto_score
+        if points is None:
+            return None
+        return round(points + (grade.extra_credit if grade else 0.0), 6)
+
+    def comment(self, grade_id: str) -> str:
+        grade = self.manual.get(grade_id)
+        if grade and grade.comment:
+            return grade.comment
+        answer = next((w for w in self.written if w.grade_id == grade_id), None)
+        return NO_RESPONSE if answer is not None and answer.auto_score == 0 else ""
 
     @property
-    def score(self) -> float:
+    def pending_manual(self) -> list[str]:
+        """grade_ids of the written answers no grader has scored yet."""
+        return [w.grade_id for w in self.written if self.written_points(w) is None]
+
+    @property
+    def auto_score(self) -> float:
         return round(sum(self.functions.values()), 6)
 
     @property
+    def score(self) -> float:
+        """The total, as nbgrader's gradebook adds it up: functions plus written answers."""
+        functions = sum(self.function_points(fn) for fn in {**self.max_functions, **self.functions})
+        return round(functions + sum(self.written_points(w) or 0.0 for w in self.written), 6)
+
+    @property
     def max_score(self) -> float:
-        return round(sum(self.max_functions.values()), 6)
+        return round(sum(self.max_functions.values()) + sum(w.max_score for w in self.written), 6)
 
     # -- Gradescope's results.json --------------------------------------
     def to_gradescope(self) -> dict:
         lines = [f"{self.assignment}: {self.score:g} / {self.max_score:g} points"]
+        if self.pending_manual:
+            lines[0] += f" ({len(self.pending_manual)} written answer(s) still to be graded by hand)"
         lines += [f"Note: {p}" for p in self.problems]
         if self.output:
             lines += ["", "Your code printed (truncated):", self.output]
@@ -79,6 +146,8 @@ class SubmissionResult:
                 "late": self.late,
                 "submitted_at": self.submitted_at,
                 "printed": self.output,
+                "written": [asdict(w) for w in self.written],
+                "manual": {gid: asdict(m) for gid, m in self.manual.items()},
             },
         }
 
@@ -94,7 +163,9 @@ class SubmissionResult:
         return cls(extra["student_id"], extra["assignment"], tests, dict(extra["functions"]),
                    dict(extra["max_functions"]), list(extra["problems"]), list(extra["tampering"]),
                    extra["status"], extra["fingerprint"], data.get("execution_time", 0.0),
-                   extra.get("printed", ""), extra.get("late", False), extra.get("submitted_at", ""))
+                   extra.get("printed", ""), extra.get("late", False), extra.get("submitted_at", ""),
+                   [WrittenAnswer(**w) for w in extra.get("written", [])],
+                   {gid: ManualGrade(**m) for gid, m in extra.get("manual", {}).items()})
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -55,9 +55,9 @@ def autograde(workdir: pathlib.Path, assignment: str, submitted: pathlib.Path) -
 def code_scores(workdir: pathlib.Path, assignment: str) -> dict[str, float]:
     from nbgrader.api import Gradebook
 
-    from .record import _alembic_on_path
+    from .gradebook import ensure_alembic
 
-    _alembic_on_path()
+    ensure_alembic()
     with Gradebook(f"sqlite:///{workdir}/gradebook.db") as gb:
         return {s.student.id: float(s.code_score) for s in gb.assignment_submissions(assignment)}
 

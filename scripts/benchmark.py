@@ -71,9 +71,9 @@ def ours(submitted, out, assignments):
     with PeakMemory() as mem:
         t0 = time.monotonic()
         for a in assignments:
-            grade_batch(a, submitted, out, None, regrade=True)
+            grade_batch(a, course.layout(course.REPO_ROOT, submitted=submitted, results=out, db_url=""), regrade=True)
         seconds = time.monotonic() - t0
-    results = {(r.assignment, r.student_id): r.score for r in load_results(out)}
+    results = {(r.assignment, r.student_id): r.auto_score for r in load_results(out)}
     return seconds, mem.peak, results
 
 

@@ -10,9 +10,10 @@ import time
 
 import pytest
 
-from autograder import course, record, sample
+from autograder import course, read, record, sample
 from autograder.grade import grade_batch
 from autograder.isolate import Limits
+from tests import scratch_layout
 
 A = "weight_init"
 LIMITS = Limits(call_seconds=5, wall_seconds=30, memory_mb=512)
@@ -89,15 +90,15 @@ def bad_batch(tmp_path_factory):
         folder.mkdir(parents=True)
         for name, data in files.items():
             (folder / name).write_bytes(data)
-    summary = grade_batch(A, root / "submitted", root / "out", f"sqlite:///{root / 'gradebook.db'}",
-                          jobs=2, limits=LIMITS)
+    summary = grade_batch(A, scratch_layout(root, gradebook=True), jobs=2, limits=LIMITS)
     return root, cases, summary
 
 
 def test_batch_finishes_with_one_row_per_student(bad_batch):
     root, cases, _ = bad_batch
     rows = (root / "out" / "grades.csv").read_text().splitlines()
-    assert rows[0].split(",") == ["student_id", "assignment", *course.functions(A), "score", "max_score"]
+    written = list(read.template(A).written)
+    assert rows[0].split(",") == ["student_id", "assignment", *course.functions(A), *written, "score", "max_score"]
     assert sorted(r.split(",")[0] for r in rows[1:]) == sorted(cases)
 
 
@@ -145,8 +146,8 @@ def test_nbgrader_export_shows_the_scores(bad_batch):
 @pytest.mark.slow
 def test_killed_batch_resumes_without_regrading_or_duplicates(tmp_path):
     sample.build_class(tmp_path / "submitted", [A], students=10, kinds=["solution", "wrong"])
-    cmd = [sys.executable, "-m", "autograder", "grade", A, "--submissions", str(tmp_path / "submitted"),
-           "--out", str(tmp_path / "out"), "--db", "", "--jobs", "1"]
+    cmd = [sys.executable, "-m", "autograder", "grade", A, "--course", str(course.REPO_ROOT),
+           "--submissions", str(tmp_path / "submitted"), "--results", str(tmp_path / "out"), "--db", "", "--jobs", "1"]
     proc = subprocess.Popen(cmd, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     deadline = time.time() + 120
     while time.time() < deadline and len(list((tmp_path / "out").glob(f"*/{A}/results.json"))) < 3:

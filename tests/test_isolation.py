@@ -126,11 +126,14 @@ def test_results_files_cannot_be_overwritten(tmp_path):
     (submitted / "student002" / A / f"{A}.ipynb").write_text(json.dumps(nb))
     from autograder.grade import grade_batch
 
-    grade_batch(A, submitted, out, f"sqlite:///{tmp_path / 'gradebook.db'}", jobs=1, limits=LIMITS)
+    from tests import scratch_layout
+
+    grade_batch(A, scratch_layout(tmp_path, gradebook=True), jobs=1, limits=LIMITS)
     rows = (out / "grades.csv").read_text().splitlines()
     assert len(rows) == 3 and "1000" not in "".join(rows)
-    full = course.functions(A)
-    assert all(r.endswith(f",{sum(full.values()):g},{sum(full.values()):g}") for r in rows[1:])
+    full = sum(course.functions(A).values())
+    written = sum(read.template(A).written.values())
+    assert all(r.endswith(f",{full:g},{full + written:g}") for r in rows[1:]), rows
 
 
 # -- secrets and traces ----------------------------------------------------

@@ -232,8 +232,10 @@ def run(root: pathlib.Path = pathlib.Path(DEFAULT_ROOT), grade=None) -> dict:
     submitted = parse_time(meta.get("created_at", ""))
     due = parse_time(_due(meta, user))
     folder = root / "submission"
-    path, notes = find_notebook(folder, assignment) if folder.is_dir() else (None, [])
+    path, notes = (find_notebook(folder, assignment, course.given_files(assignment, source)) if folder.is_dir()
+                   else (None, []))
     result = grade(path, assignment, student_id, root=source)
+    result.written = []  # Gradescope's own manual questions grade the written answers
     result.problems = notes + result.problems
     result.submitted_at = submitted.isoformat() if submitted else ""
     result.late = bool(submitted and due and submitted > due)

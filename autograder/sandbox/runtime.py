@@ -34,7 +34,8 @@ def describe_error(exc: BaseException, filename_prefix="<cell ") -> dict:
     try:
         for frame in traceback.extract_tb(exc.__traceback__):
             if frame.filename.startswith(filename_prefix):
-                where = f"{frame.filename[1:-1]}, line {frame.lineno}: {(frame.line or '').strip()}"
+                line = (frame.line or "").strip()
+                where = f"{frame.filename[1:-1]}, line {frame.lineno}" + (f": {line}" if line else "")
     except BaseException:  # noqa: BLE001
         pass
     message = _safe_text(exc)

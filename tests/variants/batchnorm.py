@@ -186,3 +186,17 @@ RIGHT = {
 ''',
     },
 }
+
+# Written answers the sample class gives: one sound, one weak (a grader decides their points).
+ANSWERS = {
+    "answer_bn_placement": {
+        "sound": """\
+Normalising before the activation hands ReLU inputs centred on zero with unit spread, so about
+half of each unit's inputs are active whatever the scale of the weights. The Dense layer then
+needs no bias: batch normalisation subtracts the mean and adds its own shift, beta.
+""",
+        "weak": """\
+It does not matter much where it goes, it normalises the numbers either way.
+""",
+    },
+}

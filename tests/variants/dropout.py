@@ -177,3 +177,18 @@ RIGHT = {
 ''',
     },
 }
+
+# Written answers the sample class gives: one sound, one weak (a grader decides their points).
+ANSWERS = {
+    "answer_dropout_at_test_time": {
+        "sound": """\
+With dropout on, every prediction would drop a random half of the units, so the same input
+would give different outputs and each would be noisier. Inverted dropout already divides the
+kept activations by the keep probability while training, so their expected value is what the
+full network gives at test time, and nothing needs rescaling.
+""",
+        "weak": """\
+Dropout is only needed for training so it can be turned off to save time.
+""",
+    },
+}

@@ -228,3 +228,17 @@ RIGHT = {
 ''',
     },
 }
+
+# Written answers the sample class gives: one sound, one weak (a grader decides their points).
+ANSWERS = {
+    "answer_generalisation": {
+        "sound": """\
+The basic network generalises best: its validation loss keeps falling with the training loss
+and its best epoch comes late. The large network's best epoch is within the first few, after
+which it memorises the noisy labels: low bias but high variance.
+""",
+        "weak": """\
+The large network is better because its training loss is the lowest.
+""",
+    },
+}

@@ -277,3 +277,17 @@ RIGHT = {
 ''',
     },
 }
+
+# Written answers the sample class gives: one sound, one weak (a grader decides their points).
+ANSWERS = {
+    "answer_l1_vs_l2": {
+        "sound": """\
+L1 when I expect only a few inputs to matter: it sets most weights to exactly zero, as the
+histogram showed, which gives a sparse model that is easy to read. L2 when many small effects
+add up: it shrinks every weight a little and removes none.
+""",
+        "weak": """\
+L2 is always better because squares are smoother than absolute values.
+""",
+    },
+}

@@ -127,3 +127,17 @@ def uat_weights(f, a, b, n_bumps):
 """,
     },
 }
+
+# Written answers the sample class gives: one sound, one weak (a grader decides their points).
+ANSWERS = {
+    "answer_why_deep": {
+        "sound": """\
+One layer is enough in principle, but it may need a huge number of neurons: each bump in this
+notebook cost two neurons for one small piece of the curve. Deep networks reuse the features of
+earlier layers, so they reach the same accuracy with far fewer parameters.
+""",
+        "weak": """\
+Deep networks are more modern and GPUs make them fast.
+""",
+    },
+}

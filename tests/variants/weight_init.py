@@ -229,3 +229,18 @@ def he_init(n_in, n_out):
 """,
     },
 }
+
+# Written answers the sample class gives: one sound, one weak (a grader decides their points).
+ANSWERS = {
+    "answer_he_factor": {
+        "sound": """\
+ReLU zeroes the negative half of its inputs, so each layer keeps only half of the variance it
+receives. Doubling the weight variance (2/n instead of 1/n) puts that half back. Without the
+factor the spread would shrink layer after layer, as in the Xavier + ReLU row of the histograms.
+""",
+        "weak": """\
+He is bigger than Xavier so the numbers do not get too small. I think it is because ReLU is
+a newer activation than sigmoid.
+""",
+    },
+}
