@@ -16,4 +16,6 @@ c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedE
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 # Execute.timeout, not ExecutePreprocessor.timeout: see nbgrader #915 and #1004.
 c.Execute.timeout = 300
-c.Exchange.assignment_dir = c.CourseDirectory.root
+# The formgrader's "Generate Feedback" and `nbgrader generate_feedback` write the grader's
+# feedback page (with the formgrader's manual grades) for every submission it graded.
+c.GenerateFeedback.exporter_class = "autograder.reports.nbgrader_feedback.FeedbackExporter"

@@ -6,20 +6,23 @@ and checks that both pages name the mistakes those variants were built to make.
 """
 import argparse
 import base64
+import csv
 import html
 import importlib
+import io
 import json
 import re
 from html.parser import HTMLParser
 
 import pytest
 
-from autograder import course, run_tests
-from autograder.reports import ReportError, commands, mistakes
+from autograder import course, record, run_tests
+from autograder.reports import ReportError, commands, loading, mistakes
 from autograder.reports.bench import write_class
 from autograder.reports.class_report import render_class_report, summarise, write_class_report
 from autograder.reports.feedback import counted, render_feedback, revealed, write_feedback
-from autograder.score import SubmissionResult
+from autograder.score import ManualGrade, SubmissionResult, WrittenAnswer
+from tests import scratch_layout
 
 ASSIGNMENT = "weight_init"
 VISIBILITIES = ("visible", "after_due_date", "after_published", "hidden")
@@ -190,6 +193,59 @@ def test_published_points_include_hidden_tests_without_their_details():
     assert "3 / 10 points so far" in before  # visible 1 + after_due_date 2
 
 
+def test_unpublished_feedback_withholds_results_instead_of_showing_zeros():
+    result = make_result("gil", [outcome("relu", "test_a", visibility="after_published", points=2),
+                                 outcome("he_init", "test_b", "failed", visibility="after_published", points=3)])
+    text = text_of(render_feedback(result))
+    assert "withheld until grades are published" in text
+    assert not re.search(r"\b0 / \d+ points", text), "nothing withheld may read as earned zero"
+    assert re.search(r"relu\s+withheld \(2 points\)", text)
+    assert "2 / 5 points" in text_of(render_feedback(result, published=True))
+
+
+def _with_written(answer="My *answer* <b>bold</b>", score=None, comment="", auto=None, **manual):
+    result = make_result("hal", [outcome("relu", "test_a", points=3), outcome("he_init", "test_b", "failed", points=4)])
+    result.written = [WrittenAnswer("answer_he_factor", 2.0, answer, auto)]
+    if score is not None or comment:
+        result.manual["answer_he_factor"] = ManualGrade(score, comment=comment)
+    for grade_id, points in manual.items():
+        result.manual[grade_id] = ManualGrade(points, comment="set by hand")
+    return result
+
+
+def test_written_answers_and_graders_comments_appear_once_published():
+    result = _with_written(score=1.5, comment="Say *why*. <script>alert(1)</script>")
+    assert (result.score, result.max_score) == (4.5, 9.0)
+    published = render_feedback(result, published=True)
+    text = text_of(published)
+    assert "4.5 / 9 points" in text and "1.5 / 2 points" in text
+    assert "My *answer* <b>bold</b>" in text, "the student's answer is shown as the text it is"
+    assert "<em>why</em>" in published and "<script>" not in published and "<b>" not in published
+    before = text_of(render_feedback(result))
+    assert "1.5" not in before and "Say" not in before and "shown when grades are published" in before
+
+
+def test_a_written_answer_waiting_for_a_grader_says_so():
+    result = _with_written()
+    assert result.pending_manual == ["answer_he_factor"] and result.score == 3
+    text = text_of(render_feedback(result, published=True))
+    assert "not graded yet (2 points)" in text and "not all graded yet" in text
+    blank = _with_written(answer="YOUR ANSWER HERE", auto=0.0)
+    assert blank.pending_manual == [] and blank.comment("answer_he_factor") == "No response."
+    assert "You did not answer" in text_of(render_feedback(blank, published=True))
+
+
+def test_a_graders_override_of_a_function_counts_everywhere():
+    result = _with_written(score=2.0, test_he_init=3.5)
+    assert result.function_points("he_init") == 3.5 and result.score == 8.5
+    text = text_of(render_feedback(result, published=True))
+    assert re.search(r"he_init\s+3.5 / 4 points", text) and "set by hand" in text
+    again = SubmissionResult.from_gradescope(json.loads(json.dumps(result.to_gradescope())))
+    assert (again.score, again.written, again.manual) == (8.5, result.written, result.manual)
+    [row] = csv.DictReader(io.StringIO(record.grades_csv([again])))
+    assert [row[k] for k in ("relu", "he_init", "answer_he_factor", "score", "max_score")] == ["3", "3.5", "2", "8.5", "9"]
+
+
 # -- feedback: escaping --------------------------------------------------------------------
 
 INJECTIONS = ['<script>alert("x")</script>', '<img src=x onerror="alert(1)">', '"><iframe src="//evil.example">',
@@ -223,12 +279,11 @@ def test_feedback_page_forbids_scripts_and_external_content():
 def test_write_feedback_writes_one_page_per_student_with_the_flags(tmp_path):
     results = [make_result(sid, [outcome("relu", "test_relu_copy", "failed", "after_published",
                                          message=f"message for {sid}")]) for sid in ("ana", "ben")]
-    write_class(tmp_path / "out", results)
-    paths = write_feedback(tmp_path / "out", ASSIGNMENT, tmp_path / "fb")
+    paths = write_feedback(results, tmp_path / "fb")
     assert sorted(p.relative_to(tmp_path / "fb").as_posix() for p in paths) == [
-        f"ana/{ASSIGNMENT}/feedback.html", f"ben/{ASSIGNMENT}/feedback.html"]
+        f"ana/{ASSIGNMENT}/{ASSIGNMENT}.html", f"ben/{ASSIGNMENT}/{ASSIGNMENT}.html"]
     assert "message for ana" not in paths[0].read_text()
-    paths = write_feedback(tmp_path / "out", ASSIGNMENT, tmp_path / "fb", published=True)
+    paths = write_feedback(results, tmp_path / "fb", published=True)
     assert "message for ana" in paths[0].read_text() and "message for ben" in paths[1].read_text()
 
 
@@ -238,7 +293,7 @@ def test_write_feedback_keeps_odd_student_ids_inside_the_folder(tmp_path):
     data = json.loads(raw.read_text())
     data["extra_data"]["student_id"] = "../../etc"
     raw.write_text(json.dumps(data))
-    [path] = write_feedback(tmp_path / "out", ASSIGNMENT, tmp_path / "fb")
+    [path] = write_feedback(loading.load(tmp_path / "out", ASSIGNMENT), tmp_path / "fb")
     assert path.resolve().is_relative_to((tmp_path / "fb").resolve())
 
 
@@ -327,7 +382,7 @@ def test_class_report_escapes_messages_and_tampering_notes():
 
 def test_write_class_report_reads_the_results_folder(tmp_path):
     write_class(tmp_path / "out", _class())
-    path = write_class_report(tmp_path / "out", ASSIGNMENT, tmp_path / "reports")
+    path = write_class_report(loading.load(tmp_path / "out", ASSIGNMENT), tmp_path / "reports")
     assert path == tmp_path / "reports" / f"{ASSIGNMENT}-report.html"
     assert "tamperer" in text_of(path.read_text())
 
@@ -347,7 +402,7 @@ def test_cli_writes_feedback_and_report(tmp_path, capsys):
     assert _cli(["feedback", ASSIGNMENT, "--results", str(tmp_path / "out"), "--to", str(tmp_path / "fb"),
                  "--published", "--after-due"]) == 0
     assert "wrote 10 feedback pages" in capsys.readouterr().out
-    assert "too small" in (tmp_path / "fb" / "xavier1" / ASSIGNMENT / "feedback.html").read_text()
+    assert "too small" in (tmp_path / "fb" / "xavier1" / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
     assert _cli(["report", ASSIGNMENT, "--results", str(tmp_path / "out"), "--to", str(tmp_path / "r")]) == 0
     assert (tmp_path / "r" / f"{ASSIGNMENT}-report.html").is_file()
 
@@ -374,17 +429,16 @@ def test_cli_user_errors_print_one_line(case, expected, tmp_path, capsys):
         assert err.count("\n") == 1 and err.startswith("error: ") and expected in err, err
 
 
-def test_after_demo_writes_both_pages_for_each_assignment(tmp_path, capsys):
+def test_after_demo_writes_the_class_report_of_each_assignment(tmp_path, capsys):
     write_class(tmp_path / "out", _class())
-    commands.after_demo(tmp_path, tmp_path / "out", [ASSIGNMENT, "dropout"])
+    commands.after_demo(scratch_layout(tmp_path), [ASSIGNMENT, "dropout"])
     assert (tmp_path / "reports" / f"{ASSIGNMENT}-report.html").is_file()
-    assert len(list((tmp_path / "feedback").glob(f"*/{ASSIGNMENT}/feedback.html"))) == 10
-    assert "dropout: no pages (no results for dropout" in capsys.readouterr().out
+    assert "dropout: no report (no results for dropout" in capsys.readouterr().out
 
 
 def test_library_errors_are_report_errors(tmp_path):
     with pytest.raises(ReportError, match="does not exist"):
-        write_class_report(tmp_path / "nowhere", ASSIGNMENT, tmp_path)
+        loading.load(tmp_path / "nowhere", ASSIGNMENT)
 
 
 # -- the mistakes table against the suites ------------------------------------------------------

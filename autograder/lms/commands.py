@@ -75,10 +75,13 @@ def _import_options(p: argparse.ArgumentParser):
 
 
 def _export_options(p: argparse.ArgumentParser):
+    from ..cli import add_course_options
+
     p.add_argument("assignment")
-    p.add_argument("--results", type=pathlib.Path, default=pathlib.Path("autograded"),
-                   help="folder of <student>/<assignment>/results.json (default: ./autograded)")
+    add_course_options(p, "results")
     p.add_argument("--roster", required=True, type=pathlib.Path)
+    p.add_argument("--allow-pending-manual", action="store_true",
+                   help="publish even though some written answers are not graded yet (they count 0)")
     _late_options(p)
 
 
@@ -110,10 +113,18 @@ def _write(export, out: pathlib.Path, what: str) -> int:
 
 
 def _results(args):
+    """The assignment's results, with the formgrader's manual grades in them."""
+    from ..cli import layout_of
+    from ..gradebook import with_manual_grades
+
     assignment = course.check_assignment(args.assignment)
-    results = load_results(args.results, assignment) if args.results.is_dir() else []
+    layout = layout_of(args)
+    results = load_results(layout.results, assignment) if layout.results.is_dir() else []
     if not results:
-        raise LmsError(f"no {assignment} results (<student>/{assignment}/results.json) under {args.results}")
+        raise LmsError(f"no {assignment} results (<student>/{assignment}/results.json) under {layout.results}")
+    note = with_manual_grades(layout, results, publishing=True, allow_pending=args.allow_pending_manual)
+    if note:
+        print(f"note: {note}", file=sys.stderr)
     return results
 
 

@@ -137,7 +137,8 @@ class PublishReport:
 def score_for(result: SubmissionResult, user_id: str, policy: LatePolicy, now: dt.datetime) -> Grade:
     final = final_score(result, policy)
     grade = (Grade().set_user_id(user_id).set_score_given(final.score).set_score_maximum(final.max_score)
-             .set_activity_progress("Completed").set_grading_progress("FullyGraded")
+             .set_activity_progress("Completed")
+             .set_grading_progress("PendingManual" if result.pending_manual else "FullyGraded")
              .set_timestamp(now.astimezone(UTC).isoformat(timespec="milliseconds"))
              .set_comment(describe(result, final)))
     submitted = parse_time(result.submitted_at)

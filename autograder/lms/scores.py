@@ -111,8 +111,11 @@ def scaled(final: FinalScore, out_of: float | None) -> float:
 
 
 def describe(result: SubmissionResult, final: FinalScore) -> str:
-    """One line for a student-facing comment: points per function and any penalty."""
-    parts = [f"{fn} {result.functions.get(fn, 0):g}/{top:g}" for fn, top in result.max_functions.items()]
+    """One line for a student-facing comment: points per function and written answer, and any penalty."""
+    parts = [f"{fn} {result.function_points(fn):g}/{top:g}" for fn, top in result.max_functions.items()]
+    for answer in result.written:
+        earned = result.written_points(answer)
+        parts.append(f"{answer.grade_id} {'not graded yet' if earned is None else f'{earned:g}'}/{answer.max_score:g}")
     text = f"{result.assignment}: {final.raw:g}/{final.max_score:g} points ({', '.join(parts)})"
     if final.penalty_percent:
         day_word = "day" if final.days_late == 1 else "days"

@@ -6,6 +6,7 @@
     page.py          escaping and the shared page shell: every page is one
                      self-contained HTML file (inline CSS, images as data: URLs, no script)
     loading.py       reads a graded class's results.json files
+    nbgrader_feedback.py  the same feedback page through `nbgrader generate_feedback`
     commands.py      the `feedback` and `report` sub-commands
 """
 

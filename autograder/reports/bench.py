@@ -18,6 +18,7 @@ from pathlib import Path
 from .. import record
 from ..run_tests import TestOutcome
 from ..score import SubmissionResult
+from . import loading
 from .class_report import write_class_report
 
 # function -> [(test, points, visibility, mistake it can detect or None)], after the weight_init suite
@@ -96,7 +97,7 @@ def main(argv=None) -> None:
         out = Path(tmp) / "out"
         write_class(out, synthetic_class(args.students))
         start = time.perf_counter()
-        path = write_class_report(out, "weight_init", Path(tmp) / "reports")
+        path = write_class_report(loading.load(out, "weight_init"), Path(tmp) / "reports")
         seconds = time.perf_counter() - start
         print(f"class report for {args.students} students: {seconds:.2f} s ({path.stat().st_size // 1024} KiB)")
 

@@ -21,12 +21,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..score import SubmissionResult
-from . import loading, mistakes, plots
+from . import mistakes, plots
 from .page import Html, document, join, percent, points, separated, tag, write_page
 
-KINDS = ("passed", "failed", "not_implemented", "missing", "error", "limit")
+KINDS = ("passed", "failed", "not_implemented", "missing", "error", "limit", "not_run")
 KIND_HEADINGS = {"failed": "Failed", "not_implemented": "Not impl.", "missing": "Missing", "error": "Error",
-                 "limit": "Limit"}
+                 "limit": "Limit", "not_run": "Not run"}
 TROUBLE_KINDS = ("limit", "error")
 SUSPICIOUS = re.compile(r"tamper|monkey.?patch|\bpatch(?:ed|es|ing)?\b|overrid(?:e|es|den|ing)\b|read-only|"
                         r"locked cell|points of \S+ were changed", re.I)
@@ -91,6 +91,7 @@ class ClassSummary:
     scores: dict[str, float]  # student -> points
     max_score: float
     late: int
+    awaiting_manual: int  # submissions with a written answer no grader has scored
     functions: list[FunctionRow]
     tests: list[TestRow]
     mistakes: list[MistakeRow]  # most common first
@@ -118,6 +119,8 @@ def _flag(r: SubmissionResult) -> Flag | None:
         reasons.append(f"grading crashed{': ' + limit if limit else ''}")
     elif r.status == "unreadable":
         reasons.append(f"unreadable file{': ' + r.problems[0] if r.problems else ''}")
+    elif r.status == "missing":
+        reasons.append(f"no notebook submitted{': ' + '; '.join(r.problems) if r.problems else ''}")
     reasons += [f"tampering: {note}" for note in r.tampering]
     reasons += [f"file problem: {p}" for p in r.problems if SUSPICIOUS.search(p)]
     reasons += [f"{t.function} test: {t.message}" for t in r.tests if t.message and SUSPICIOUS.search(t.message)]
@@ -157,6 +160,7 @@ def summarise(results: list[SubmissionResult]) -> ClassSummary:
         scores={r.student_id: r.score for r in results},
         max_score=first.max_score,
         late=sum(r.late for r in results),
+        awaiting_manual=sum(bool(r.pending_manual) for r in results),
         functions=list(functions.values()),
         tests=list(tests.values()),
         mistakes=most_common(found.values(), lambda m: m.name),
@@ -197,6 +201,7 @@ def _overview_section(s: ClassSummary) -> Html:
              ("full marks", str(sum(v >= s.max_score for v in values))),
              ("zero", str(sum(v <= 0 for v in values))),
              ("late", str(s.late)),
+             ("await a manual grade", str(s.awaiting_manual)),
              ("need a look", str(len(s.flags)))]
     return join([
         tag("div", *[tag("div", tag("b", value), label, class_="card") for label, value in cards], class_="cards"),
@@ -279,7 +284,7 @@ def render_class_report(summary: ClassSummary) -> str:
                                  _mistakes_section(summary), _trouble_section(summary), _flags_section(summary)]))
 
 
-def write_class_report(out_dir, assignment: str, dest) -> pathlib.Path:
-    """Write DEST/<assignment>-report.html from the results under OUT_DIR; return its path."""
-    summary = summarise(loading.load(out_dir, assignment))
-    return write_page(pathlib.Path(dest) / f"{assignment}-report.html", render_class_report(summary))
+def write_class_report(results: list[SubmissionResult], dest) -> pathlib.Path:
+    """Write DEST/<assignment>-report.html for one assignment's results; return its path."""
+    summary = summarise(results)
+    return write_page(pathlib.Path(dest) / f"{summary.assignment}-report.html", render_class_report(summary))

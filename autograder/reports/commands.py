@@ -2,9 +2,10 @@
 
 cli.py calls register(subparsers); each sub-command sets `func`, a callable
 taking the parsed arguments and returning the exit status.  After a demo,
-cli.py calls after_demo(), which writes both pages for every assignment.  Mistakes a user
+cli.py calls after_demo(), which writes the class reports.  Mistakes a user
 can make (an unknown assignment, a folder without results, a folder that
-cannot be written) print one line on stderr and exit with status 2.
+cannot be written, grades published before the written answers are graded)
+print one line on stderr and exit with status 2.
 """
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ import pathlib
 import sys
 from collections.abc import Callable
 
+from .. import course
 from ..course import CourseError
-from . import ReportError
+from . import ReportError, loading
 from .class_report import write_class_report
 from .feedback import write_feedback
 
@@ -28,53 +30,76 @@ def _run(action: Callable[[], str]) -> int:
     return 0
 
 
+def _class(args, publishing: bool) -> tuple[course.Layout, list, str]:
+    from ..cli import layout_of
+    from ..gradebook import with_manual_grades
+
+    layout = layout_of(args)
+    results = loading.load(layout.results, args.assignment)
+    note = with_manual_grades(layout, results, publishing=publishing,
+                              allow_pending=getattr(args, "allow_pending_manual", False))
+    return layout, results, note
+
+
 def run_feedback(args: argparse.Namespace) -> int:
     def action():
-        paths = write_feedback(args.results, args.assignment, args.to, published=args.published,
-                               after_due=args.after_due)
-        return f"wrote {len(paths)} feedback page{'s' if len(paths) != 1 else ''} under {args.to}"
+        layout, results, note = _class(args, publishing=args.published)
+        dest = args.to or layout.feedback
+        paths = write_feedback(results, dest, published=args.published, after_due=args.after_due,
+                               beside=(layout.autograded, layout.submitted))
+        lines = [f"wrote {len(paths)} feedback page{'s' if len(paths) != 1 else ''} under {dest}"
+                 f"/<student>/{args.assignment}/{args.assignment}.html"]
+        return "\n".join(lines + ([f"note: {note}"] if note else []))
     return _run(action)
 
 
 def run_report(args: argparse.Namespace) -> int:
-    return _run(lambda: f"wrote {write_class_report(args.results, args.assignment, args.to)}")
+    def action():
+        layout, results, note = _class(args, publishing=False)
+        path = write_class_report(results, args.to or layout.reports)
+        return f"wrote {path}" + (f"\nnote: {note}" if note else "")
+    return _run(action)
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
+def _common(parser: argparse.ArgumentParser, default_to: str) -> None:
+    from ..cli import add_course_options
+
     parser.add_argument("assignment", help="the assignment's name, e.g. weight_init")
-    parser.add_argument("--results", required=True, type=pathlib.Path, metavar="OUT",
-                        help="the grader's output folder (OUT/<student>/<assignment>/results.json)")
-    parser.add_argument("--to", required=True, type=pathlib.Path, metavar="DIR", help="folder to write into")
+    add_course_options(parser, "results")
+    parser.add_argument("--to", type=pathlib.Path, metavar="DIR", help=f"folder to write into (default: {default_to})")
 
 
 def register(subparsers) -> None:
     feedback = subparsers.add_parser(
         "feedback", help="write every student's feedback page for an assignment",
-        description="Write DIR/<student>/<assignment>/feedback.html for every graded student. Tests marked "
-                    "after_due_date or after_published stay withheld unless the matching flag is given; "
-                    "hidden tests never show details.")
-    _common(feedback)
+        description="Write DIR/<student>/<assignment>/<assignment>.html, nbgrader's feedback layout (with "
+                    "timestamp.txt and submission_secret.txt, so `nbgrader release_feedback` can hand the pages "
+                    "out), for every graded student. Tests marked after_due_date or after_published stay "
+                    "withheld unless the matching flag is given; hidden tests never show details.")
+    _common(feedback, "COURSE/feedback")
     feedback.add_argument("--published", action="store_true",
-                          help="grades are published: show after_published tests and count hidden ones")
+                          help="grades are published: show after_published tests, written answers' points and "
+                               "graders' comments, and count hidden tests")
     feedback.add_argument("--after-due", action="store_true", help="the due date has passed: show after_due_date tests")
+    feedback.add_argument("--allow-pending-manual", action="store_true",
+                          help="publish even though some written answers are not graded yet (they count 0)")
     feedback.set_defaults(func=run_feedback)
 
     report = subparsers.add_parser(
         "report", help="write the instructor's class report for an assignment",
         description="Write DIR/<assignment>-report.html: scores, pass rates, common mistakes, errors "
                     "and the submissions that need a look.")
-    _common(report)
+    _common(report, "COURSE/reports")
     report.set_defaults(func=run_report)
 
 
-def after_demo(root: pathlib.Path, out: pathlib.Path, assignments) -> None:
-    """The demo's pages: a class report per assignment, and feedback with every test released."""
-    print("\nreports:")
+def after_demo(layout: course.Layout, assignments) -> None:
+    """The demo's class report per assignment."""
+    print("\nclass reports:")
     for assignment in assignments:
         try:
-            report = write_class_report(out, assignment, root / "reports")
-            pages = write_feedback(out, assignment, root / "feedback", published=True, after_due=True)
+            report = write_class_report(loading.load(layout.results, assignment), layout.reports)
         except ReportError as exc:
-            print(f"  {assignment}: no pages ({exc})")
+            print(f"  {assignment}: no report ({exc})")
             continue
-        print(f"  {report}   (+ {len(pages)} feedback pages in {root / 'feedback'}/<student>/{assignment}/)")
+        print(f"  {report}")

@@ -17,7 +17,12 @@ points are not counted as earned yet: the points a page shows as earned are
 exactly the sum of the tests it shows, so nothing can be read off them.  The
 one exception is deliberate: once grades are published, hidden tests count
 towards the function's and the assignment's points (as in Gradescope, where
-the published score includes them), still without any detail.
+the published score includes them), still without any detail.  A function
+none of whose tests may count yet says "withheld", never "0 points".
+
+Written answers show the student's text; their points and the grader's
+comments (from nbgrader's formgrader, see autograder.gradebook) appear once
+grades are published, as does a grader's override of a function's points.
 
 Only what is meant for the student appears: file problems do, the
 `tampering` notes (for instructors) and what the code printed (it could echo a
@@ -29,14 +34,16 @@ from __future__ import annotations
 import pathlib
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 
+from .. import course
 from ..run_tests import TestOutcome
 from ..score import SubmissionResult
-from . import ReportError, loading, mistakes
-from .page import Html, document, join, points, tag, write_page
+from . import ReportError, mistakes
+from .page import Html, document, join, markdown, points, tag, write_page
 
 KIND_LABELS = {"passed": "passed", "failed": "failed", "not_implemented": "not implemented",
-               "missing": "missing", "error": "error", "limit": "stopped"}
+               "missing": "missing", "error": "error", "limit": "stopped", "not_run": "not run"}
 
 KIND_HINTS = {
     "not_implemented": "The function still raises NotImplementedError: replace that line with your code.",
@@ -52,7 +59,10 @@ STATUS_NOTES = {
     "limit": ("warn", "Your code ran out of time or memory; the tests it could not finish got no points."),
     "unreadable": ("bad", "Your file could not be read as a notebook, so nothing could be graded: "
                           "see the notes below."),
+    "missing": ("bad", "No notebook was found in your submission, so nothing could be graded: "
+                       "see the notes below."),
 }
+NOTHING_GRADED = ("unreadable", "missing")
 
 WITHHELD = {
     "after_due_date": "will be shown after the due date",
@@ -115,27 +125,77 @@ def _withheld_notes(tests: list[TestOutcome], published: bool, after_due: bool) 
     return notes
 
 
+@dataclass
+class _View:
+    """A function's points as the page may show them."""
+
+    earned: float
+    withheld: bool = False  # none of its tests may count yet
+    partial: bool = False  # some of its tests do not count yet
+    comment: str = ""  # the grader's, once published
+
+
 def _function_view(fn: str, tests: list[TestOutcome], result: SubmissionResult, published: bool,
-                   after_due: bool) -> tuple[float, bool]:
-    """(points earned as the page may show them, whether some are still pending)."""
+                   after_due: bool) -> _View:
+    if result.status in NOTHING_GRADED:
+        return _View(0.0)
+    grade = result.manual.get(course.test_cell_id(fn))
+    if published and grade:
+        return _View(result.function_points(fn), comment=grade.comment)
     if not tests:
-        return result.functions.get(fn, 0.0), False
+        return _View(result.functions.get(fn, 0.0))
     shown = [t for t in tests if counted(t.visibility, published, after_due)]
-    return round(sum(t.score for t in shown), 6), len(shown) < len(tests)
+    if not shown:
+        return _View(0.0, withheld=True)
+    return _View(round(sum(t.score for t in shown), 6), partial=len(shown) < len(tests))
 
 
-def _function_section(fn: str, tests: list[TestOutcome], earned: float, pending: bool, possible: float,
-                      published: bool, after_due: bool) -> Html:
-    shown = [t for t in tests if revealed(t.visibility, published, after_due)]
-    fraction = min(max(earned / possible, 0.0), 1.0) if possible else 0.0
+def _points_text(view: _View, possible: float) -> str:
+    if view.withheld:
+        return f"withheld ({points(possible)} points)"
+    return f"{points(view.earned)} / {points(possible)} points{' so far' if view.partial else ''}"
+
+
+def _comment(text: str) -> Html:
+    return tag("div", tag("strong", "Comment from your grader: "), markdown(text), class_="note") if text else Html("")
+
+
+def _function_section(fn: str, tests: list[TestOutcome], view: _View, possible: float,
+                      published: bool, after_due: bool, nothing_ran: bool) -> Html:
+    shown = [] if nothing_ran else [t for t in tests if revealed(t.visibility, published, after_due)]
+    fraction = min(max(view.earned / possible, 0.0), 1.0) if possible and not view.withheld else 0.0
     return tag("section",
-               tag("h2", tag("code", fn), " ",
-                   tag("span", f"{points(earned)} / {points(possible)} points{' so far' if pending else ''}",
-                       class_="muted")),
+               tag("h2", tag("code", fn), " ", tag("span", _points_text(view, possible), class_="muted")),
                tag("div", tag("span", style=f"width:{100 * fraction:.1f}%"), class_="bar"),
+               _comment(view.comment),
                *[_test_card(t) for t in shown],
-               *_withheld_notes(tests, published, after_due),
+               *([] if nothing_ran else _withheld_notes(tests, published, after_due)),
                id=f"fn-{fn}")
+
+
+def _written_score(result: SubmissionResult, answer, published: bool) -> str:
+    earned = result.written_points(answer)
+    if not published:
+        return f"graded by hand, shown when grades are published ({points(answer.max_score)} points)"
+    if earned is None:
+        return f"not graded yet ({points(answer.max_score)} points)"
+    return f"{points(earned)} / {points(answer.max_score)} points"
+
+
+def _written_section(result: SubmissionResult, published: bool) -> Html:
+    if not result.written:
+        return Html("")
+    cards = []
+    for answer in result.written:
+        score = _written_score(result, answer, published)
+        text = answer.answer if answer.auto_score is None else ""
+        cards.append(tag("div",
+                         tag("div", tag("span", tag("code", answer.grade_id)), tag("span", score, class_="num muted"),
+                             class_="head"),
+                         tag("div", text, class_="answer") if text else tag("p", "You did not answer.", class_="muted"),
+                         _comment(result.comment(answer.grade_id)) if published else Html(""),
+                         class_="test"))
+    return tag("section", tag("h2", "Written answers"), *cards, id="written")
 
 
 def _title(assignment: str) -> str:
@@ -149,36 +209,48 @@ def render_feedback(result: SubmissionResult, published: bool = False, after_due
         by_function[t.function].append(t)
     functions = list(result.max_functions) + [f for f in by_function if f not in result.max_functions]
     views = {fn: _function_view(fn, by_function[fn], result, published, after_due) for fn in functions}
-    total = round(sum(earned for earned, _ in views.values()), 6)
-    pending = any(p for _, p in views.values())
+    nothing_ran = result.status in NOTHING_GRADED
+    withheld = all(v.withheld for v in views.values()) and not nothing_ran
+    partial = any(v.partial or v.withheld for v in views.values()) or (bool(result.written) and not published)
+    total = sum(v.earned for v in views.values())
+    if published:
+        total += sum(result.written_points(w) or 0.0 for w in result.written)
 
+    if withheld:
+        score = "Your results are withheld until grades are published."
+    else:
+        score = f"{points(round(total, 6))} / {points(result.max_score)} points{' so far' if partial else ''}"
     intro = [tag("h1", _title(result.assignment), ": your feedback"),
              tag("p", "Student ", tag("code", result.student_id),
                  f" · submitted {result.submitted_at}" if result.submitted_at else "",
                  " · marked late" if result.late else "", class_="muted"),
-             tag("p", f"{points(total)} / {points(result.max_score)} points{' so far' if pending else ''}",
-                 class_="score")]
+             tag("p", score, class_="score")]
     if result.status in STATUS_NOTES:
         level, text = STATUS_NOTES[result.status]
         intro.append(tag("div", text, class_=f"note {level}"))
     if result.problems:
         intro.append(tag("div", tag("strong", "About your file"),
                          tag("ul", *[tag("li", p) for p in result.problems]), class_="note warn"))
-    if pending:
-        intro.append(tag("p", "Some tests are not shown yet; their points are not counted on this page.",
+    if published and result.pending_manual:
+        intro.append(tag("p", "Your written answers are not all graded yet; this page will change when they are.",
+                         class_="muted"))
+    elif partial and not withheld:
+        intro.append(tag("p", "Some results are not shown yet; their points are not counted on this page.",
                          class_="muted"))
     overview = tag("table",
                    tag("tr", tag("th", "Function"), tag("th", "Points", class_="num")),
                    *[tag("tr", tag("td", tag("a", tag("code", fn), href=f"#fn-{fn}")),
-                         tag("td", f"{points(views[fn][0])} / {points(result.max_functions.get(fn, 0.0))}",
-                             class_="num"))
-                     for fn in functions])
-    sections = [_function_section(fn, by_function[fn], *views[fn], result.max_functions.get(fn, 0.0),
-                                  published, after_due) for fn in functions]
+                         tag("td", _points_text(views[fn], result.max_functions.get(fn, 0.0)), class_="num"))
+                     for fn in functions],
+                   *[tag("tr", tag("td", tag("a", tag("code", w.grade_id), href="#written"), " (written)"),
+                         tag("td", _written_score(result, w, published), class_="num"))
+                     for w in result.written])
+    sections = [_function_section(fn, by_function[fn], views[fn], result.max_functions.get(fn, 0.0),
+                                  published, after_due, nothing_ran) for fn in functions]
     footer = tag("footer", "Messages describe what was expected without giving away the hidden tests' inputs. "
                            "Points are per function; each function's tests add up to its points.")
     return document(f"{_title(result.assignment)}: feedback for {result.student_id}",
-                    join([*intro, overview, *sections, footer]))
+                    join([*intro, overview, *sections, _written_section(result, published), footer]))
 
 
 _UNSAFE = re.compile(r"[^\w.@+-]")
@@ -191,14 +263,24 @@ def _folder_name(student_id: str) -> str:
     return name
 
 
-def write_feedback(out_dir, assignment: str, dest, published: bool = False,
-                   after_due: bool = False) -> list[pathlib.Path]:
-    """Write DEST/<student>/<assignment>/feedback.html for every graded student; return the paths."""
+def write_feedback(results: list[SubmissionResult], dest, published: bool = False, after_due: bool = False,
+                   beside: tuple = ()) -> list[pathlib.Path]:
+    """Write DEST/<student>/<assignment>/<assignment>.html, nbgrader's feedback layout, for
+    every result; return the paths.  timestamp.txt and submission_secret.txt, which
+    `nbgrader release_feedback` reads, are copied from the first of the folders in
+    `beside` (each holding <student>/<assignment>/) that has them."""
     dest = pathlib.Path(dest)
-    results = loading.load(out_dir, assignment)
     folders = [_folder_name(r.student_id) for r in results]
     if len(set(folders)) < len(folders):
         raise ReportError("two student ids map to the same folder name; rename one of the students' folders")
-    return [write_page(dest / folder / assignment / "feedback.html",
-                             render_feedback(result, published=published, after_due=after_due))
-            for folder, result in zip(folders, results)]
+    paths = []
+    for folder, result in zip(folders, results):
+        here = dest / folder / result.assignment
+        paths.append(write_page(here / f"{result.assignment}.html",
+                                render_feedback(result, published=published, after_due=after_due)))
+        for name in ("timestamp.txt", "submission_secret.txt"):
+            found = next((p for p in (pathlib.Path(b) / folder / result.assignment / name for b in beside)
+                          if p.is_file()), None)
+            if found:
+                write_page(here / name, found.read_text(encoding="utf-8", errors="replace"))
+    return paths

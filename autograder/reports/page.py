@@ -32,6 +32,13 @@ def separated(separator: str, parts: Iterable) -> Html:
     return Html(esc(separator).join(esc(p) for p in parts))
 
 
+def markdown(text: str) -> Html:
+    """A grader's comment (the formgrader takes Markdown) as markup; raw HTML in it stays text."""
+    from markdown_it import MarkdownIt
+
+    return Html(MarkdownIt("commonmark", {"html": False}).render(text))
+
+
 def tag(name: str, *children, **attrs) -> Html:
     """<name attrs>children</name>; `class_` gives the class attribute, None drops an attribute."""
     rendered = "".join(f' {k.rstrip("_").replace("_", "-")}="{esc(v)}"' for k, v in attrs.items() if v is not None)
@@ -75,6 +82,9 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-sp
 .bar > span { display: block; height: 100%; background: var(--good); }
 .test { border: 1px solid var(--line); border-radius: 6px; padding: .5rem .75rem; margin: .5rem 0; }
 .test .head { display: flex; gap: .75rem; align-items: baseline; justify-content: space-between; }
+.note p { display: inline; margin: 0; }
+.answer { white-space: pre-wrap; overflow-wrap: anywhere; margin: .4rem 0; padding: .4rem .6rem;
+          border-left: 3px solid var(--line); }
 .mistake { margin-top: .4rem; padding: .4rem .6rem; border-radius: 6px; background: var(--warn-bg); }
 .wide { overflow-x: auto; }
 summary { white-space: nowrap; cursor: pointer; }

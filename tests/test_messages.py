@@ -1,0 +1,74 @@
+"""What a student and an instructor read when a submission goes wrong: said once, and said right."""
+import pathlib
+
+import pytest
+
+from autograder import read, sample
+from autograder.grade import grade_in, grade_notebook
+from autograder.isolate import Limits
+from autograder.reports.class_report import summarise
+from autograder.reports.feedback import render_feedback
+from autograder.run_tests import run_suite
+from autograder.score import score
+from autograder.student import local_student
+from tests.test_reports import text_of
+
+A = "weight_init"
+
+
+def _result_with_relu(code: str):
+    cells = read.build_cells(read.template(A), dict(sample.reference_code(A), relu=code))
+    student, problems = local_student(cells)
+    return score("ann", A, run_suite(A, student, load_problems=problems))
+
+
+def test_a_cell_that_stopped_while_loading_is_named_on_each_of_its_tests():
+    result = _result_with_relu("raise MemoryError()\ndef relu(x):\n    return x\n")
+    relu = [t for t in result.tests if t.function == "relu"]
+    assert relu and all(t.kind == "error" for t in relu)
+    assert all(t.message.startswith("your relu cell stopped with MemoryError: memory limit exceeded") for t in relu)
+    assert not any("does not define" in t.message for t in result.tests)
+    assert all(t.passed for t in result.tests if t.function != "relu")
+
+
+def test_the_class_report_lists_a_cell_that_crashed():
+    crashed = _result_with_relu("raise ValueError('broken on purpose')\n")
+    [trouble] = summarise([crashed]).trouble
+    assert trouble.student_id == "ann" and trouble.kinds["error"] == 3
+    assert "your relu cell stopped with ValueError: broken on purpose" in trouble.message
+
+
+def test_a_function_that_was_never_written_is_still_called_missing():
+    result = _result_with_relu("x = 1\n")
+    assert {t.kind for t in result.tests if t.function == "relu"} == {"missing"}
+
+
+@pytest.mark.parametrize("content, status, words", [
+    (b"{not json", "unreadable", "cannot be read as a notebook"),
+    (None, "missing", "no notebook weight_init.ipynb was submitted"),
+])
+def test_a_file_with_nothing_to_grade_is_explained_once(tmp_path, content, status, words):
+    path = tmp_path / f"{A}.ipynb"
+    if content is not None:
+        path.write_bytes(content)
+    sub = read.read_submission(path if content is not None else None, A, "bob")
+    result = grade_in(None, sub)  # no sandbox needed: nothing runs
+    assert result.status == status and result.score == 0
+    assert all(t.kind == "not_run" and t.message == "" for t in result.tests)
+    text = text_of(render_feedback(result, published=True))
+    assert text.count(words) == 1 and "does not define" not in text
+    assert "0 / 19 points" in text_of(render_feedback(result)), "nothing is withheld: nothing was graded"
+    assert [f.student_id for f in summarise([result]).flags] == ["bob"]
+
+
+@pytest.mark.slow
+def test_the_sandbox_names_a_cell_stopped_by_the_memory_limit(tmp_path):
+    nb = sample.with_code(sample.student_notebook(A), dict(
+        sample.reference_code(A), relu="import numpy as np\n_hog = [np.ones(2**27) for _ in range(64)]\n"
+                                       "def relu(x):\n    return np.maximum(x, 0)\n"))
+    path = tmp_path / f"{A}.ipynb"
+    path.write_text(__import__("json").dumps(nb))
+    result = grade_notebook(pathlib.Path(path), A, "cat", limits=Limits(memory_mb=512))
+    relu = [t for t in result.tests if t.function == "relu"]
+    assert all(t.kind == "error" and t.message.startswith("your relu cell stopped with MemoryError") for t in relu)
+    assert result.function_points("sigmoid") == 3
