@@ -1,6 +1,7 @@
 """The notebooks themselves, run as students and instructors run them (slow: real kernels)."""
 import os
 import pathlib
+import shutil
 import subprocess
 import sys
 
@@ -63,3 +64,31 @@ def test_released_notebook_imports_visual_from_its_folder(assignment):
                           cwd=folder, capture_output=True, text=True, env=_env())
     assert proc.returncode == 0, proc.stderr
     assert [pathlib.Path(p).parent for p in proc.stdout.split()] == [folder, folder]
+
+
+def _rounds():
+    """(assignment, i): the i-th correct alternative of every function at once, for every i."""
+    from autograder import sample
+
+    for a in course.ASSIGNMENTS:
+        right = sample.variants(a)[1]
+        for i in range(max(map(len, right.values()), default=0)):
+            yield a, i
+
+
+@pytest.mark.parametrize("assignment, i", list(_rounds()))
+def test_validate_agrees_with_the_public_checks_on_correct_alternatives(assignment, i, tmp_path):
+    """nbgrader's Validate button (NBGRADER_EXECUTION=validate) fails a cell that writes to stderr;
+    correct code that warns (a sigmoid as 1 / (1 + np.exp(-x)) overflows for large inputs) must pass."""
+    from autograder import sample
+
+    code = dict(sample.reference_code(assignment))
+    code.update({fn: variants[sorted(variants)[i % len(variants)]] for fn, variants in sample.variants(assignment)[1].items()})
+    code.update({gid: texts["sound"] for gid, texts in sample.written_answers(assignment).items()})
+    folder = tmp_path / assignment
+    shutil.copytree(ROOT / "release" / assignment, folder)
+    nbformat.write(nbformat.from_dict(sample.with_code(sample.student_notebook(assignment), code)),
+                   folder / f"{assignment}.ipynb")
+    proc = subprocess.run([sys.executable, "-m", "nbgrader", "validate", f"{assignment}.ipynb"], cwd=folder,
+                          env=_env(), capture_output=True, text=True, timeout=600)
+    assert "Success! Your notebook passes all the tests." in proc.stdout, proc.stdout[-3000:] + proc.stderr[-3000:]
