@@ -216,14 +216,15 @@ def _sanitise(nb, book: SourceBook, layout: course.Layout):
     return nb
 
 
-_CODE = re.compile(r"(```.*?```|~~~.*?~~~|`[^`\n]*`)", re.S)
-
-
 def _inert(markdown: str) -> str:
-    """Markdown the student wrote, with its raw HTML shown as text: the formgrader renders
-    markdown cells without sanitising them, in the instructor's logged-in Jupyter."""
-    parts = _CODE.split(markdown)
-    return "".join(part if i % 2 else part.replace("<", "&lt;") for i, part in enumerate(parts))
+    """Markdown a student wrote, as HTML that can run nothing: nbgrader's formgrader renders
+    markdown cells unsanitised (raw HTML, javascript: links) inside the instructor's logged-in
+    Jupyter.  markdown-it renders it with raw HTML off and unsafe links refused; the result,
+    one HTML block without blank lines, passes through the formgrader's renderer unchanged."""
+    from markdown_it import MarkdownIt
+
+    html = MarkdownIt("commonmark", {"html": False}).enable("table").render(markdown)
+    return '<div class="student-markdown">\n' + re.sub(r"\n[ \t]*(?=\n)", "", html) + "</div>\n"
 
 
 def _defuse_markdown(nb, book: SourceBook):

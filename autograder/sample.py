@@ -53,7 +53,8 @@ def written_answers(assignment: str) -> dict[str, dict[str, str]]:
 ANSWER_QUALITY = {"solution": "sound", "alternative": "sound", "wrong": "weak"}
 # A written answer that tries to run script in the grader's browser (the formgrader renders it).
 HTML_ANSWER = ('<img src="x" onerror="window.agPwned = \'img\'"> <script>window.agPwned = "script"</script> '
-               '<a href="javascript:window.agPwned = \'link\'">see my answer</a>')
+               '<a href="javascript:window.agPwned = \'link\'">see my answer</a> '
+               "[or here](javascript:window.agPwned='markdown')")
 
 
 def _source(cell) -> str:

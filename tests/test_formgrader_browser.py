@@ -116,6 +116,7 @@ def test_instructor_grades_by_hand_releases_feedback_and_the_student_fetches_it(
         page.wait_for_selector(f"#{ANSWER}")
         page.wait_for_timeout(500)
         assert page.evaluate("window.agPwned") is None
+        assert page.locator('a[href^="javascript:" i]').count() == 0
         assert page.get_by_text('<script>window.agPwned = "script"</script>', exact=False).count() == 1
         shot("hostile-answer-is-text")
         page.go_back()

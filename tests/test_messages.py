@@ -1,5 +1,6 @@
 """What a student and an instructor read when a submission goes wrong: said once, and said right."""
 import pathlib
+import re
 
 import pytest
 
@@ -72,3 +73,30 @@ def test_the_sandbox_names_a_cell_stopped_by_the_memory_limit(tmp_path):
     relu = [t for t in result.tests if t.function == "relu"]
     assert all(t.kind == "error" and t.message.startswith("your relu cell stopped with MemoryError") for t in relu)
     assert result.function_points("sigmoid") == 3
+
+
+@pytest.mark.parametrize("markdown", [
+    '<img src="x" onerror="alert(1)">', "<script>alert(1)</script>", "[click](javascript:alert(1))",
+    "[click](JaVaScRiPt:alert(1))", "[click](&#106;avascript:alert(1))", "![x](javascript:alert(1))",
+    "[a]: javascript:alert(1)\n\n[see][a]", "\\`<img src=x onerror=alert(1)>\\`",
+    "```\n</pre><img src=x onerror=alert(1)>\n\n\n```", "<javascript:alert(1)>",
+    "text\n\n\n<div onclick='alert(1)'>hi</div>", "[x](data:text/html;base64,PHNjcmlwdD4=)",
+])
+def test_student_markdown_cannot_run_script_in_the_formgrader(markdown):
+    from nbconvert.filters import markdown2html  # what the formgrader renders markdown cells with
+
+    from autograder.gradebook import _inert
+
+    html = markdown2html(_inert(markdown)).lower()
+    assert "<script" not in html and "<img" not in html
+    assert not re.search(r"<[a-z][^>]*\son\w+\s*=", html), html
+    assert 'href="javascript:' not in html and 'src="javascript:' not in html and 'href="data:' not in html
+
+
+def test_student_markdown_keeps_its_text_and_tables():
+    from nbconvert.filters import markdown2html
+
+    from autograder.gradebook import _inert
+
+    html = markdown2html(_inert("Var(w) = **2/n** when x < 0\n\n| a | b |\n|---|---|\n| 1 | 2 |"))
+    assert "<strong>2/n</strong>" in html and "x &lt; 0" in html and "<td>2</td>" in html
