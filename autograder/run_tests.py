@@ -34,6 +34,8 @@ def broken_cell_message(problem: dict) -> str:
     """What a test says when the student's cell that defines its function stopped while loading."""
     if problem["type"] == "Stopped":
         return f"your {problem['cell']} cell was stopped while it ran: {problem['message']}"
+    if problem["type"] == "SystemExit":
+        return f"your {problem['cell']} cell tried to exit the program while it ran; graded code must not exit"
     where = f" ({problem['where']})" if problem.get("where") else ""
     return f"your {problem['cell']} cell stopped with {problem['type']}: {problem['message']}{where}"
 

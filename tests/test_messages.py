@@ -39,6 +39,12 @@ def test_the_class_report_lists_a_cell_that_crashed():
     assert "your relu cell stopped with ValueError: broken on purpose" in trouble.message
 
 
+def test_a_cell_that_exits_while_loading_says_so():
+    result = _result_with_relu("import sys\nsys.exit(0)\n")
+    assert {t.message for t in result.tests if t.function == "relu"} == {
+        "your relu cell tried to exit the program while it ran; graded code must not exit"}
+
+
 def test_a_function_that_was_never_written_is_still_called_missing():
     result = _result_with_relu("x = 1\n")
     assert {t.kind for t in result.tests if t.function == "relu"} == {"missing"}
