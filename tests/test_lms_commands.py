@@ -20,6 +20,9 @@ def course_dir(tmp_path):
     make_zip(tmp_path / "canvas.zip", [("doejane_123_456_weight_init.ipynb", notebook("jane")),
                                        ("smithbob_LATE_124_457_weight_init.ipynb", notebook("bob")),
                                        ("ghost_999_458_weight_init.ipynb", notebook("ghost"))])
+    (tmp_path / "worksheet.csv").write_text(
+        "Identifier,Full name,Email address,Grade,Last modified (submission),Last modified (grade)\n"
+        "Participant 5001,Jane Doe,jane@uni.edu,,\"Saturday, 1 March 2025, 9:15 PM\",-\n", encoding="utf-8")
     for r in (result_of("jdoe", {"relu": 4.0, "he_init": 6.0}, submitted_at="2025-03-01 10:00:00.000000 UTC"),
               result_of("bsmith", {"relu": 4.0, "he_init": 4.0}, submitted_at="2025-03-03 10:00:00.000000 UTC")):
         record.write_result(tmp_path / "autograded", r)
@@ -46,6 +49,10 @@ def test_import_canvas_prints_its_report(course_dir, capsys):
      "unknown assignment 'dropuot'"),
     (["import-moodle", "{dir}/canvas.zip", "--assignment", A, "--roster", "{dir}/roster.csv"],
      "no moodle_participant_id column"),
+    (["import-moodle", "{dir}/canvas.zip", "--assignment", A, "--roster", "{dir}/roster.csv", "--worksheet",
+      "{dir}/worksheet.csv"], "give --timezone"),
+    (["import-moodle", "{dir}/canvas.zip", "--assignment", A, "--roster", "{dir}/roster.csv", "--worksheet",
+      "{dir}/roster.csv", "--timezone", "UTC"], "in no language this tool reads"),
     (["import-canvas", "{dir}/canvas.zip", "--assignment", A, "--roster", "{dir}/nope.csv"],
      "No such file or directory"),
     (["export-canvas", A, "--results", "{dir}/autograded", "--roster", "{dir}/roster.csv", "--assignment-id", "9",

@@ -54,7 +54,7 @@ def test_zip_holds_what_gradescope_and_the_grader_need(tmp_path):
     assert visual == b"# visual.py\n", "symlinked helpers travel as files"
     assert modes["run_autograder"] & 0o777 == 0o755 and modes["setup.sh"] & 0o777 == 0o755
     assert config == {"assignment": A, "late_penalty": {"percent_per_day": 10, "cap_percent": 50, "grace_minutes": 0}}
-    assert "pip install -q -r requirements.txt" in setup and "pip install -q --no-deps -e ." in setup
+    assert 'pip" install -q -r requirements.txt' in setup and 'pip" install -q --no-deps -e .' in setup
     assert "bubblewrap" in setup
     again = gradescope.build_zip(A, tmp_path / "again.zip", root, percent_per_day=10, cap_percent=50)
     assert again.read_bytes() == out.read_bytes(), "the same course makes the same zip"
@@ -65,6 +65,27 @@ def test_scripts_are_valid_bash(tmp_path):
         script = tmp_path / name
         script.write_text(text)
         assert subprocess.run(["bash", "-n", str(script)]).returncode == 0, name
+
+
+def test_setup_installs_the_venv_module_when_creating_a_venv_fails(tmp_path):
+    """Debian's python3.11 answers `-m venv --help` without python3.11-venv; only creating one tells."""
+    bin_dir, log = tmp_path / "bin", tmp_path / "calls.log"
+    bin_dir.mkdir()
+    (bin_dir / "apt-get").write_text(f'#!/bin/bash\necho "apt-get $*" >> {log}\n'
+                                     f'[[ "$*" == *python3.11-venv* ]] && touch {tmp_path}/has-venv-module\nexit 0\n')
+    (bin_dir / "python3.11").write_text(
+        "#!/bin/bash\n[ \"$1 $2\" = \"-m venv\" ] || exit 0\n"
+        f"[ \"$3\" = --help ] && exit 0\n[ -e {tmp_path}/has-venv-module ] || exit 1\n"
+        'mkdir -p "$3/bin" && printf \'#!/bin/bash\\nexit 0\\n\' > "$3/bin/pip" && chmod +x "$3/bin/pip"\n')
+    for stub in bin_dir.iterdir():
+        stub.chmod(0o755)
+    script = tmp_path / "setup.sh"
+    script.write_text(gradescope.SETUP_SH)
+    proc = subprocess.run(["bash", str(script)], capture_output=True, text=True,
+                          env={"PATH": f"{bin_dir}:/usr/bin:/bin", "AUTOGRADER_VENV": str(tmp_path / "venv")})
+    assert proc.returncode == 0, proc.stderr
+    assert "install -y -q --no-install-recommends python3.11 python3.11-venv" in log.read_text()
+    assert (tmp_path / "venv" / "bin" / "pip").exists()
 
 
 def test_zip_for_a_missing_suite_or_notebook_is_refused(tmp_path):

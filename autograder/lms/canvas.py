@@ -2,15 +2,20 @@
 
 Download names are `<sortable name>[_LATE]_<user id>_<attachment id>_<file name>`
 (the sortable name lower-cased, non-word characters removed), or
-`anon_<anonymous id>[_LATE]_<attachment id>_<file name>` under anonymous grading.
-A file uploaded again gets -1, -2, ... before its extension.  Canvas puts no
+`[LATE_]anon_<anonymous id>_<attachment id>_<file name>` under anonymous grading:
+Canvas's ContentZipper joins [sortable name, "LATE", "anon_<id>"] in that order,
+leaving out what does not apply.  Two files of one name in a download get -1,
+-2, ... before the extension, and after eight of them -<uuid>.  Canvas puts no
 time in the name, and stamps every zip entry with the time it built the zip
 (its ContentZipper adds entries without a time), so a download says whether a
 submission was late but not when it came.
 
 The gradebook CSV has Canvas's own first columns (Student, ID, SIS User ID,
 SIS Login ID, Section), one column `<title> (<assignment id>)`, and a
-"Points Possible" row, which Canvas's importer reads and skips.
+"Points Possible" row, which Canvas's importer reads and skips.  Its importer
+silently drops every column whose title contains the name of one of its own
+total columns (Current Score, Final Grade, Override Status, ...), so such a
+title is refused here.
 """
 from __future__ import annotations
 
@@ -26,8 +31,11 @@ from .scores import LatePolicy, final_score, number, scaled, untimed_note
 from ..score import SubmissionResult
 
 _NAMED = re.compile(r"^(?P<name>.*?)(?P<late>_late)?_(?P<user>\d+)_(?P<attachment>\d+)_(?P<file>.+)$", re.I)
-_ANON = re.compile(r"^anon_(?P<anon>[A-Za-z0-9]+)(?P<late>_late)?_(?P<attachment>\d+)_(?P<file>.+)$", re.I)
-_RESUBMITTED = re.compile(r"-(\d+)(\.[^.]*)?$")
+_ANON = re.compile(r"^(?P<late>late_)?anon_(?P<anon>[A-Za-z0-9]+)_(?P<attachment>\d+)_(?P<file>.+)$", re.I)
+_RESUBMITTED = re.compile(r"-(\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(\.[^.]*)?$", re.I)
+MANY_COPIES = 9  # a -<uuid> copy comes after -1 ... -8
+# Canvas's gradebook_importer drops columns whose title matches this (unanchored, as there).
+CANVAS_TOTALS = re.compile(r"(?:Unposted )?(?:Current|Final) (?:Score|Points|Grade)|Override (?:Score|Grade|Status)")
 
 
 def identify(chain: tuple[str, ...]) -> Identity | str:
@@ -38,7 +46,8 @@ def identify(chain: tuple[str, ...]) -> Identity | str:
     if not found:
         return "not named the way Canvas names submissions (<name>_<user id>_<attachment id>_<file>)"
     copy = _RESUBMITTED.search(found["file"])
-    order = (int(found["attachment"]), int(copy.group(1)) if copy else 0)
+    number = (int(copy.group(1)) if copy.group(1).isdigit() else MANY_COPIES) if copy else 0
+    order = (int(found["attachment"]), number)
     late = bool(found["late"])
     if found.re is _ANON:
         return Identity(f"anon_{found['anon']}", f"anonymous Canvas submission anon_{found['anon']}",
@@ -46,7 +55,7 @@ def identify(chain: tuple[str, ...]) -> Identity | str:
     return Identity(found["user"], f"Canvas user {found['user']}", found["file"], late, order)
 
 
-CANVAS = LmsFormat("canvas", "canvas_id", identify, dated=False)
+CANVAS = LmsFormat("canvas", "canvas_id", identify)
 
 
 def gradebook_csv(assignment: str, results: list[SubmissionResult], roster: Roster, assignment_id: str,
@@ -56,6 +65,11 @@ def gradebook_csv(assignment: str, results: list[SubmissionResult], roster: Rost
     roster.require("canvas_id", "Canvas's gradebook matches students by")
     if not re.fullmatch(r"\d+", str(assignment_id)):
         raise LmsError(f"Canvas assignment id {assignment_id!r} should be the number in the assignment's URL")
+    clash = CANVAS_TOTALS.search(f"{title} ({assignment_id})")
+    if clash:
+        raise LmsError(f"Canvas's importer silently drops a column whose title contains {clash.group(0)!r} (one of "
+                       f"its own total columns), so {title!r} would change nothing; give --title the assignment's "
+                       "title in Canvas without those words")
     top = max_points(results, assignment)
     pairs, left_out = match(results, assignment, roster, "canvas_id")
     buf = io.StringIO()

@@ -16,9 +16,9 @@ import pathlib
 import sys
 
 from . import LmsError, canvas, gradescope, intake, lti, moodle, nbgrader_csv
-from .roster import load_roster, with_moodle_worksheet
+from .roster import load_roster
 from .safezip import MB, ZipLimits
-from .scores import LatePolicy, parse_due
+from .scores import LatePolicy, parse_due, zone
 from .. import course
 from ..record import atomic_write, load_results
 
@@ -64,7 +64,6 @@ def _import_options(p: argparse.ArgumentParser):
     p.add_argument("--roster", required=True, type=pathlib.Path, help="roster CSV (see docs/lms.md)")
     p.add_argument("--into", type=pathlib.Path, default=pathlib.Path("submitted"),
                    help="nbgrader's submitted/ folder (default: ./submitted)")
-    p.add_argument("--zip-timezone", default="UTC", help="zone of the zip's file times (default UTC)")
     d = ZipLimits()
     g = p.add_argument_group("limits on the zip")
     g.add_argument("--max-total-mb", type=float, default=d.max_total_bytes / MB)
@@ -87,21 +86,19 @@ def _export_options(p: argparse.ArgumentParser):
 
 @_friendly
 def import_canvas(args) -> int:
-    report = intake.import_archive(args.zip, canvas.CANVAS, args.assignment, load_roster(args.roster), args.into,
-                                   limits=_limits(args), zip_zone=args.zip_timezone,
-                                   keep_anonymous=args.keep_anonymous)
+    senders = intake.RosterSenders(load_roster(args.roster), "canvas_id")
+    report = intake.import_archive(args.zip, canvas.CANVAS, args.assignment, senders, args.into,
+                                   limits=_limits(args), keep_anonymous=args.keep_anonymous)
     print(report.summary())
     return 0
 
 
 @_friendly
 def import_moodle(args) -> int:
-    roster = load_roster(args.roster)
-    if args.worksheet:
-        roster = with_moodle_worksheet(roster, args.worksheet)
-    report = intake.import_archive(args.zip, moodle.MOODLE, args.assignment, roster, args.into,
-                                   limits=_limits(args), zip_zone=args.zip_timezone,
-                                   due=parse_due(args.due) if args.due else None)
+    sheet = moodle.read_worksheet(args.worksheet) if args.worksheet else None
+    senders = moodle.MoodleSenders(load_roster(args.roster), sheet, zone(args.timezone) if args.timezone else None)
+    report = intake.import_archive(args.zip, moodle.MOODLE, args.assignment, senders, args.into,
+                                   limits=_limits(args), due=parse_due(args.due) if args.due else None)
     print(report.summary())
     return 0
 
@@ -137,11 +134,8 @@ def export_canvas(args) -> int:
 
 @_friendly
 def export_moodle(args) -> int:
-    roster = load_roster(args.roster)
-    if args.worksheet:
-        roster = with_moodle_worksheet(roster, args.worksheet)
-    export = moodle.worksheet_csv(args.assignment, _results(args), roster, _policy(args), args.max_grade,
-                                  args.worksheet)
+    export = moodle.worksheet_csv(args.assignment, _results(args), load_roster(args.roster), _policy(args),
+                                  args.max_grade, args.worksheet)
     return _write(export, args.out, "Moodle grading worksheet")
 
 
@@ -168,9 +162,14 @@ def gradescope_run(args) -> int:
 
 @_friendly
 def lti_publish(args) -> int:
+    from ..cli import layout_of
+
+    record = layout_of(args).results / f"lti-{args.assignment}.json"
+    patience = lti.Patience(timeout=args.timeout, attempts=args.attempts)
     report = lti.publish(args.assignment, _results(args), load_roster(args.roster), lti.load_config(args.config),
-                         _policy(args), args.lineitem)
+                         _policy(args), args.lineitem, patience=patience, record=record, resend=args.resend)
     print(report.summary())
+    print(f"record of what landed: {record}")
     return 1 if report.failed else 0
 
 
@@ -185,8 +184,10 @@ def register(subparsers) -> None:
     p = subparsers.add_parser("import-moodle", help="unpack a Moodle 'Download all submissions' zip into submitted/")
     _import_options(p)
     p.add_argument("--worksheet", type=pathlib.Path,
-                   help="the assignment's Moodle grading worksheet, to map participant ids by email")
-    p.add_argument("--due", help="due date with its time zone, to flag late files (Moodle's names do not)")
+                   help="the assignment's grading worksheet (English or Korean): who each participant is, and "
+                        "when they submitted (without it, no time is known and nobody is late)")
+    p.add_argument("--timezone", help="the time zone of the worksheet's times: your Moodle profile's, e.g. Asia/Seoul")
+    p.add_argument("--due", help="due date with its time zone, to flag late submissions")
     p.set_defaults(func=import_moodle)
 
     p = subparsers.add_parser("export-canvas", help="write a Canvas gradebook CSV for one assignment")
@@ -229,6 +230,11 @@ def register(subparsers) -> None:
     _export_options(p)
     p.add_argument("--config", required=True, type=pathlib.Path, help="the tool's LTI configuration JSON")
     p.add_argument("--lineitem", help="line item URL (default: from the configuration)")
+    p.add_argument("--timeout", type=float, default=lti.Patience.timeout, help="seconds to wait for each answer")
+    p.add_argument("--attempts", type=int, default=lti.Patience.attempts,
+                   help="tries per score when the platform is busy, fails or does not answer")
+    p.add_argument("--resend", action="store_true",
+                   help="send every score again, even those the record says landed (RESULTS/lti-<assignment>.json)")
     p.set_defaults(func=lti_publish)
 
 

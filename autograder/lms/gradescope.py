@@ -37,14 +37,17 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
 # bubblewrap sandboxes each submission; without it the grader still runs, less isolated, and says so.
 apt-get install -y -q --no-install-recommends bubblewrap || echo "setup.sh: bubblewrap could not be installed" >&2
-# The pinned wheels in requirements.txt are built for Python 3.11.
-if ! python3.11 -m venv --help >/dev/null 2>&1; then
+# The pinned wheels in requirements.txt are built for Python 3.11.  Only creating the venv
+# proves it works: `-m venv --help` answers even where ensurepip (python3.11-venv) is missing.
+VENV="${AUTOGRADER_VENV:-/autograder/venv}"
+if ! python3.11 -m venv "$VENV" >/dev/null 2>&1; then
+    rm -rf "$VENV"
     apt-get install -y -q --no-install-recommends python3.11 python3.11-venv
+    python3.11 -m venv "$VENV"
 fi
-python3.11 -m venv /autograder/venv
-/autograder/venv/bin/pip install -q --upgrade pip
-/autograder/venv/bin/pip install -q -r requirements.txt
-/autograder/venv/bin/pip install -q --no-deps -e .
+"$VENV/bin/pip" install -q --upgrade pip
+"$VENV/bin/pip" install -q -r requirements.txt
+"$VENV/bin/pip" install -q --no-deps -e .
 """
 
 RUN_AUTOGRADER = """\

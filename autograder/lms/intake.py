@@ -8,16 +8,18 @@ then the latest), and write
     <into>/<student_id>/<assignment>/<assignment>.ipynb
     <into>/<student_id>/<assignment>/timestamp.txt      (nbgrader's format, UTC)
 
-The time is the zip entry's, where the LMS stamps entries with the file's own
-time (Moodle).  Canvas stamps every entry with the moment it built the zip, so
-a Canvas download has no submission time: no timestamp.txt is written (as
-nbgrader's zip_collect does for names without a time), and Canvas's _LATE flag
-is the lateness on record.
+Neither LMS puts the submission time in its download: Canvas and Moodle stamp
+every zip entry with the moment they built the zip.  The time comes from
+elsewhere or not at all: Moodle's grading worksheet has it (moodle.py); a
+Canvas download has none, so no timestamp.txt is written (as nbgrader's
+zip_collect does for names without a time) and Canvas's _LATE flag is the
+lateness on record.  Entry times only order two attempts within one download.
 
 Everything is read and staged before the first file lands, so a zip refused as
 a whole changes nothing; each notebook then lands by an atomic rename.  A
 student who already has a later submission in <into> keeps it.  An id the
-roster does not know is reported and skipped, never guessed.
+roster does not know is reported and skipped, never guessed; a team's file is
+filed for each of its members.
 """
 from __future__ import annotations
 
@@ -27,8 +29,8 @@ import io
 import os
 import pathlib
 import re
+import shutil
 import tempfile
-import zoneinfo
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 
@@ -49,6 +51,7 @@ class Identity:
     late: bool | None = None  # the LMS's own late flag; None when its names carry none
     order: tuple = ()  # among attempts with the same time, the larger is later
     anonymous: bool = False
+    name: str = ""  # the sender's name as the file name gives it (Moodle: a person's or a team's)
 
 
 @dataclass(frozen=True)
@@ -56,8 +59,31 @@ class LmsFormat:
     name: str
     roster_column: str
     identify: Callable[[tuple[str, ...]], Identity | str]  # an entry's chain -> Identity, or why it is none
-    dated: bool  # whether the zip's entry times are the files' submission times
 
+
+@dataclass(frozen=True)
+class Senders:
+    """The students a file is filed for (one, or every member of a team) and when it was submitted."""
+
+    student_ids: tuple[str, ...]
+    submitted: dt.datetime | None = None
+    note: str = ""
+
+
+@dataclass
+class RosterSenders:
+    """Senders found by the LMS's id in one roster column; the download says nothing of time."""
+
+    roster: Roster
+    column: str
+    notes: list[str] = field(default_factory=list)
+
+    def __post_init__(self):
+        self.roster.require(self.column, f"maps {self.column.removesuffix('_id')} ids to student ids")
+
+    def senders(self, who: Identity) -> Senders | str:
+        person = self.roster.find(self.column, who.lms_id)
+        return Senders((person.student_id,)) if person else f"{who.label} is not in the roster"
 
 @dataclass
 class Row:
@@ -79,6 +105,7 @@ class ImportReport:
     into: str
     rows: list[Row] = field(default_factory=list)
     report_path: str = ""
+    notes: list[str] = field(default_factory=list)
 
     def _count(self, action: str) -> int:
         return sum(r.action == action for r in self.rows)
@@ -93,6 +120,7 @@ class ImportReport:
         late = sum(r.late for r in self.taken)
         if late:
             lines.append(f"  {late} of the submissions taken are late")
+        lines += [f"  note: {n}" for n in self.notes]
         for r in self.rows:
             if r.action != "taken" or r.reason:
                 who = f" [{r.student_id or r.lms_id}]" if (r.student_id or r.lms_id) else ""
@@ -115,8 +143,9 @@ class _Candidate:
     who: Identity
     student_id: str
     when: dt.datetime  # the zip entry's time: orders attempts within one download
-    submitted: dt.datetime | None  # the submission time, when the download has one
+    submitted: dt.datetime | None  # the submission time, when it is known
     late: bool
+    note: str = ""
 
     @property
     def file_name(self) -> str:
@@ -124,7 +153,8 @@ class _Candidate:
         return self.member.name if len(self.member.chain) > 1 else self.who.file_name
 
 
-_COPY_SUFFIX = re.compile(r"(-\d+| \(\d+\))$")  # Canvas's weight_init-1, a browser's weight_init (1)
+# Canvas's weight_init-1 or weight_init-<uuid>, a browser's weight_init (1)
+_COPY_SUFFIX = re.compile(r"(-\d+|-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}| \(\d+\))$", re.I)
 
 
 def named_for(file_name: str, assignment: str) -> bool:
@@ -133,30 +163,21 @@ def named_for(file_name: str, assignment: str) -> bool:
     return _COPY_SUFFIX.sub("", stem).lower() == assignment.lower()
 
 
-def zone(name: str) -> dt.tzinfo:
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise LmsError(f"unknown time zone {name!r} (use an IANA name such as UTC or Asia/Seoul)") from None
-
-
-def import_archive(archive: pathlib.Path, lms: LmsFormat, assignment: str, roster: Roster,
-                   into: pathlib.Path, *, limits: safezip.ZipLimits = safezip.ZipLimits(),
-                   zip_zone: str = "UTC", due: dt.datetime | None = None,
+def import_archive(archive: pathlib.Path, lms: LmsFormat, assignment: str, senders, into: pathlib.Path, *,
+                   limits: safezip.ZipLimits = safezip.ZipLimits(), due: dt.datetime | None = None,
                    keep_anonymous: bool = False) -> ImportReport:
-    """Unpack an LMS download into `into` (nbgrader's submitted/ folder)."""
+    """Unpack an LMS download into `into` (nbgrader's submitted/ folder).
+
+    senders.senders(identity) says whom a file is from (a Senders, or why nobody);
+    senders.notes are said once in the report."""
     course.check_assignment(assignment)
-    roster.require(lms.roster_column, f"maps {lms.name} ids to student ids")
-    tz = zone(zip_zone)
     into = pathlib.Path(into)
     into.mkdir(parents=True, exist_ok=True)
-    report = ImportReport(lms.name, assignment, str(archive), str(into))
+    report = ImportReport(lms.name, assignment, str(archive), str(into), notes=list(senders.notes))
     with tempfile.TemporaryDirectory(dir=into.parent, prefix=".import-") as stage:
         candidates = []
         for member in safezip.walk(pathlib.Path(archive), pathlib.Path(stage), limits):
-            candidate = _consider(member, lms, roster, tz, due, keep_anonymous, report)
-            if candidate:
-                candidates.append(candidate)
+            candidates += _consider(member, lms, senders, due, keep_anonymous, report)
         for group in _by_student(candidates).values():
             _install(group, assignment, into, report)
     report.rows.sort(key=lambda r: (r.action != "taken", r.student_id or "~", r.entry))
@@ -167,35 +188,33 @@ def import_archive(archive: pathlib.Path, lms: LmsFormat, assignment: str, roste
     return report
 
 
-def _consider(member: safezip.Member, lms: LmsFormat, roster: Roster, tz: dt.tzinfo,
-              due: dt.datetime | None, keep_anonymous: bool, report: ImportReport) -> _Candidate | None:
-    """A notebook some student sent, or None (and a row saying why not)."""
+def _consider(member: safezip.Member, lms: LmsFormat, senders, due: dt.datetime | None, keep_anonymous: bool,
+              report: ImportReport) -> list[_Candidate]:
+    """A notebook for each student who sent it, or none (and a row saying why not)."""
     if member.refused:
         report.rows.append(Row(member.where, "refused", member.refused))
-        return None
+        return []
     if member.staged is None:
         report.rows.append(Row(member.where, "skipped", safezip.clutter(member.chain[-1]) or "not a notebook"))
-        return None
+        return []
     who = lms.identify(member.chain)
     if isinstance(who, str):
         report.rows.append(Row(member.where, "skipped", who))
-        return None
+        return []
     if who.anonymous:
         if not keep_anonymous:
             report.rows.append(Row(member.where, "skipped", f"{who.label}: the download does not say who sent it "
                                    "(import with --keep-anonymous to grade it under that name)", who.lms_id))
-            return None
-        student_id = who.lms_id
+            return []
+        found = Senders((who.lms_id,))
     else:
-        person = roster.find(lms.roster_column, who.lms_id)
-        if person is None:
-            report.rows.append(Row(member.where, "skipped", f"{who.label} is not in the roster", who.lms_id))
-            return None
-        student_id = person.student_id
-    when = member.date_time.replace(tzinfo=tz)
-    submitted = when if lms.dated else None
-    late = who.late if who.late is not None else bool(due and submitted and submitted > due)
-    return _Candidate(member, who, student_id, when, submitted, late)
+        found = senders.senders(who)
+        if isinstance(found, str):
+            report.rows.append(Row(member.where, "skipped", found, who.lms_id))
+            return []
+    when = member.date_time.replace(tzinfo=UTC)  # only orders attempts: the LMS stamps the download's time
+    late = who.late if who.late is not None else bool(due and found.submitted and found.submitted > due)
+    return [_Candidate(member, who, sid, when, found.submitted, late, found.note) for sid in found.student_ids]
 
 
 def _by_student(candidates: list[_Candidate]) -> dict[str, list[_Candidate]]:
@@ -218,14 +237,14 @@ def _install(group: list[_Candidate], assignment: str, into: pathlib.Path, repor
     if existing and best.submitted and existing > best.submitted:
         report.rows.append(_row(best, "skipped", f"{folder} already holds a later submission ({existing:%Y-%m-%d %H:%M %Z})"))
         return
-    notes = []
+    notes = [best.note] if best.note else []
     if not named_for(best.file_name, assignment):
         notes.append(f"{best.file_name} saved as {assignment}.ipynb")
     if (folder / f"{assignment}.ipynb").exists():
         notes.append("replaced an earlier submission" + (f" of {existing:%Y-%m-%d %H:%M %Z}" if existing else ""))
     folder.mkdir(parents=True, exist_ok=True)
     dest = folder / f"{assignment}.ipynb"
-    os.replace(best.member.staged, dest)
+    _copy_into_place(pathlib.Path(best.member.staged), dest)  # a team's file lands for each member
     if best.submitted:
         atomic_write(stamp, nbgrader_timestamp(best.submitted) + "\n")
     else:
@@ -233,6 +252,18 @@ def _install(group: list[_Candidate], assignment: str, into: pathlib.Path, repor
     row = _row(best, "taken", "; ".join(notes))
     row.dest = str(dest)
     report.rows.append(row)
+
+
+def _copy_into_place(staged: pathlib.Path, dest: pathlib.Path):
+    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as out, open(staged, "rb") as src:
+            shutil.copyfileobj(src, out)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, dest)
+    except BaseException:
+        pathlib.Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def _row(c: _Candidate, action: str, reason: str) -> Row:

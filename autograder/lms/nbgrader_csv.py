@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 
-from .exporting import Export, max_points
+from .exporting import Export, match, max_points
 from .roster import Person, Roster
 from .scores import LatePolicy, final_score, nbgrader_timestamp, number, parse_time, untimed_note
 from ..score import SubmissionResult
@@ -19,9 +19,9 @@ COLUMNS = ["assignment", "duedate", "timestamp", "student_id", "last_name", "fir
            "raw_score", "late_submission_penalty", "score", "max_score"]
 
 
-def _names(person: Person | None) -> tuple[str, str]:
+def _names(person: Person) -> tuple[str, str]:
     """(last, first) from "Last, First"; a name without a comma is all last name."""
-    name = person.name if person else ""
+    name = person.name
     last, _, first = name.partition(",")
     return last.strip(), first.strip()
 
@@ -31,19 +31,20 @@ def _time(text: str) -> str:
     return nbgrader_timestamp(when) if when else ""
 
 
-def export_csv(assignment: str, results: list[SubmissionResult], roster: Roster | None = None,
+def export_csv(assignment: str, results: list[SubmissionResult], roster: Roster,
                policy: LatePolicy = LatePolicy()) -> Export:
+    """One row per student of the roster with a result, as every export does."""
     max_points(results, assignment)
-    ours = sorted((r for r in results if r.assignment == assignment), key=lambda r: r.student_id)
+    pairs, left_out = match(results, assignment, roster, "student_id")
     due = nbgrader_timestamp(policy.due) if policy.due else ""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(COLUMNS)
-    for r in ours:
-        person = roster.get(r.student_id) if roster else None
+    for person, r in pairs:
         final = final_score(r, policy)
         last, first = _names(person)
         writer.writerow([assignment, due, _time(r.submitted_at), r.student_id, last, first,
-                         person.email if person else "", number(final.raw), number(final.raw - final.score),
+                         person.email, number(final.raw), number(final.raw - final.score),
                          number(final.score), number(final.max_score)])
-    return Export(buf.getvalue(), [r.student_id for r in ours], note=untimed_note(ours, policy))
+    return Export(buf.getvalue(), [p.student_id for p, _ in pairs], left_out,
+                  untimed_note([r for _, r in pairs], policy))

@@ -11,7 +11,8 @@ by the commands that use them, which say so when one is missing.
     sis_id                 Canvas "SIS User ID"
     sis_login_id           Canvas "SIS Login ID"
     section
-    moodle_participant_id  Moodle participant id (it is per assignment: see with_moodle_worksheet)
+    moodle_participant_id  Moodle participant id (it is per assignment: the worksheet gives them)
+    moodle_group           the student's group in a Moodle team assignment
     lti_user_id            the student's LTI user id (`sub`) on the platform
 
 Ids are exact strings; a blank cell means "not known", never a match.
@@ -22,7 +23,7 @@ import csv
 import functools
 import pathlib
 import re
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 
 from . import LmsError
 
@@ -43,6 +44,7 @@ class Person:
     sis_login_id: str = ""
     section: str = ""
     moodle_participant_id: str = ""
+    moodle_group: str = ""
     lti_user_id: str = ""
 
 
@@ -108,24 +110,3 @@ def _check(people: list[Person], path: pathlib.Path):
                 raise RosterError(f"roster {path}: {col} {value!r} belongs to both {seen[value]} and {p.student_id}")
             if value:
                 seen[value] = p.student_id
-
-
-def with_moodle_worksheet(roster: Roster, worksheet: pathlib.Path) -> Roster:
-    """Fill moodle_participant_id from a Moodle grading worksheet of one assignment.
-
-    Moodle numbers participants per assignment, so one roster column cannot
-    serve every assignment.  The worksheet ("Download grading worksheet")
-    lists each participant with an email address, which the roster matches."""
-    roster.require("email", "a Moodle worksheet is matched by")
-    with open(worksheet, newline="", encoding="utf-8-sig") as f:
-        reader = csv.DictReader(f)
-        missing = {"Identifier", "Email address"} - set(reader.fieldnames or ())
-        if missing:
-            raise RosterError(f"Moodle worksheet {worksheet} has no {' or '.join(sorted(missing))} column")
-        by_email = {}
-        for row in reader:
-            participant = (row["Identifier"] or "").removeprefix("Participant").strip()
-            if participant:
-                by_email[(row["Email address"] or "").strip().lower()] = participant
-    people = tuple(replace(p, moodle_participant_id=by_email.get(p.email.lower(), "")) for p in roster.people)
-    return Roster(people, roster.columns | {"moodle_participant_id"}, f"{roster.source} + {worksheet}")

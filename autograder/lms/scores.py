@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import zoneinfo
 from dataclasses import dataclass
 
 import dateutil.parser
@@ -36,6 +37,14 @@ def parse_due(text: str) -> dt.datetime:
     if when.tzinfo is None:
         raise LmsError(f"due date {text!r} has no time zone; write it like 2025-03-01T23:59+09:00 or ...Z for UTC")
     return when
+
+
+def zone(name: str) -> dt.tzinfo:
+    """An IANA time zone, by name."""
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise LmsError(f"unknown time zone {name!r} (use an IANA name such as UTC or Asia/Seoul)") from None
 
 
 def nbgrader_timestamp(when: dt.datetime) -> str:
