@@ -1,6 +1,5 @@
 """Canvas and Moodle downloads into nbgrader's submitted/ layout, and the zip defences."""
 import csv
-import datetime as dt
 import io
 import json
 import pathlib
@@ -12,10 +11,9 @@ import pytest
 from autograder import course
 from autograder.lms import LmsError, intake
 from autograder.lms.canvas import CANVAS
-from autograder.lms.moodle import MOODLE, MoodleSenders, read_worksheet
 from autograder.lms.roster import RosterError, load_roster
 from autograder.lms.safezip import ZipLimitError, ZipLimits
-from autograder.lms.scores import parse_time, zone
+from autograder.lms.scores import zone
 
 A = "weight_init"
 WHEN = (2025, 3, 1, 10, 0, 0)

@@ -34,7 +34,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 
-from . import LmsError, safezip
+from . import safezip
 from .roster import Roster
 from .scores import UTC, nbgrader_timestamp, parse_time
 from .. import course

@@ -37,7 +37,7 @@ import dateutil.parser
 from . import LmsError
 from .exporting import Export, match, max_points
 from .intake import Identity, LmsFormat, Senders
-from .roster import Roster, RosterError
+from .roster import Roster
 from .scores import UTC, LatePolicy, describe, final_score, number, scaled, untimed_note
 from ..score import SubmissionResult
 
