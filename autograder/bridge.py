@@ -9,10 +9,16 @@ on honest submissions (see docs/threat-model.md).
 import contextlib
 import io
 import os
+import pathlib
 import warnings
 
 from .run_tests import run_suite
 from .student import local_student
+
+
+def _student_id() -> str:
+    """nbgrader autogrades each notebook in autograded/<student>/<assignment>/."""
+    return pathlib.Path.cwd().parent.name if os.environ.get("NBGRADER_EXECUTION") == "autograde" else ""
 
 
 def hidden_points(assignment: str, function: str, namespace: dict) -> float:
@@ -25,7 +31,7 @@ def hidden_points(assignment: str, function: str, namespace: dict) -> float:
         os.dup2(devnull, 2)
         with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()):
             warnings.simplefilter("ignore")
-            outcomes = run_suite(assignment, student, only_function=function)
+            outcomes = run_suite(assignment, student, only_function=function, student_id=_student_id())
     finally:
         os.dup2(saved, 2)
         os.close(saved)

@@ -218,7 +218,9 @@ class Sandbox:
     def _worker_limits(self) -> dict:
         d = dataclasses.asdict(self.limits)
         d["in_namespace"] = self.isolation == "bwrap"
-        d["uid"] = 61000 + (os.getpid() * 8 + self.slot) % 3000 if self._can_drop_privileges() else None
+        uid = 61000 + (os.getpid() * 8 + self.slot) % 3000 if self._can_drop_privileges() else None
+        # The judge, which rebuilds the student's models, runs as another uid: the student's cannot signal or trace it.
+        d["uid"], d["judge_uid"] = uid, (uid + 3000 if uid is not None else None)
         return d
 
     def _can_drop_privileges(self) -> bool:
@@ -256,7 +258,7 @@ class Session:
         self.stops: list[str] = []  # why the student process had to be stopped
         self.output = ""
         self.truncated = False
-        self.student = Student(self._request)
+        self.student = Student(self._request, self._judge)
         self._restarts = 0
 
     def _start_child(self, restart=False):
@@ -300,6 +302,9 @@ class Session:
             self._note_stop(reply)
             raise SandboxDied(reply["died"])
         return reply
+
+    def _judge(self, message: dict) -> dict:
+        return self.sandbox._ask({"op": "judge", "message": message})
 
     def restart(self):
         """After a stop: a fresh child with the same cells, or None to give up."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import course
-from .hidden import KnownMistake, seed_tests
+from .hidden import KnownMistake, seed_tests, student_seed
 from .student import MissingFunction, SandboxDied, StudentError
 
 
@@ -40,10 +40,11 @@ def broken_cell_message(problem: dict) -> str:
     return f"your {problem['cell']} cell stopped with {problem['type']}: {problem['message']}{where}"
 
 
-def _judge(test: course.HiddenTest, student, broken: dict) -> tuple[str, str, str | None]:
+def _judge(test: course.HiddenTest, student, broken: dict, seed: int) -> tuple[str, str, str | None]:
     """Run one test: (kind, message, mistake)."""
     seed_tests(test.module, test.name)
     try:
+        student.seed(seed)
         test.run(student)
     except KnownMistake as exc:
         return "failed", str(exc), exc.mistake
@@ -65,14 +66,16 @@ def _judge(test: course.HiddenTest, student, broken: dict) -> tuple[str, str, st
 
 
 def run_suite(assignment: str, student, restart=None, only_function: str | None = None,
-              load_problems: list[dict] = ()) -> list[TestOutcome]:
+              load_problems: list[dict] = (), student_id: str = "") -> list[TestOutcome]:
     """Every test of the assignment (or of one function) against `student`.
 
     If the student's process dies, the test that was running fails with the
     reason; restart() must then return a fresh `student` (or None to give up,
     failing the remaining tests with the same reason).  load_problems are the
     cells that failed while the submission loaded: a test that finds its
-    function missing names the cell's failure instead."""
+    function missing names the cell's failure instead.  Before each test the
+    student's random generators are seeded from the secret, the test and
+    student_id, so a regrade repeats the student's own randomness."""
     broken = {p["cell"]: p for p in load_problems if p.get("origin") == "student"}
     outcomes, dead, stopped = [], None, {}
     for test in course.hidden_tests(assignment):
@@ -85,7 +88,7 @@ def run_suite(assignment: str, student, restart=None, only_function: str | None 
             kind, message, mistake = "limit", f"not run: {test.function} was stopped earlier ({stopped[test.function]})", None
         else:
             try:
-                kind, message, mistake = _judge(test, student, broken)
+                kind, message, mistake = _judge(test, student, broken, student_seed(assignment, test.name, student_id))
             except SandboxDied as exc:
                 kind, message, mistake = "limit", exc.reason, None
                 stopped[test.function] = exc.reason

@@ -52,6 +52,7 @@ class SubmissionResult:
     max_functions: dict[str, float]  # function -> points possible
     problems: list[str] = field(default_factory=list)  # file and load problems, for the student
     tampering: list[str] = field(default_factory=list)  # for the instructor's eyes
+    unverified: list[str] = field(default_factory=list)  # verdicts resting on the student's own process
     status: str = "graded"  # graded | limit | crashed | unreadable | missing
     fingerprint: str = ""
     execution_time: float = 0.0
@@ -141,6 +142,7 @@ class SubmissionResult:
                 "max_functions": self.max_functions,
                 "problems": self.problems,
                 "tampering": self.tampering,
+                "unverified": self.unverified,
                 "status": self.status,
                 "fingerprint": self.fingerprint,
                 "late": self.late,
@@ -162,7 +164,7 @@ class SubmissionResult:
         ]
         return cls(extra["student_id"], extra["assignment"], tests, dict(extra["functions"]),
                    dict(extra["max_functions"]), list(extra["problems"]), list(extra["tampering"]),
-                   extra["status"], extra["fingerprint"], data.get("execution_time", 0.0),
+                   list(extra.get("unverified", [])), extra["status"], extra["fingerprint"], data.get("execution_time", 0.0),
                    extra.get("printed", ""), extra.get("late", False), extra.get("submitted_at", ""),
                    [WrittenAnswer(**w) for w in extra.get("written", [])],
                    {gid: ManualGrade(**m) for gid, m in extra.get("manual", {}).items()})

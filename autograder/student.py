@@ -9,11 +9,19 @@ sandbox.protocol), so a test judges fresh NumPy arrays and built-in values,
 never a student's object.  The transport decides where the student code runs:
 in the sandbox (the grader) or in this very process (the nbgrader bridge and
 the speed floor in the benchmark).
+
+A model probe does not believe the student's process: the model comes over as
+data (its Keras config and weights) and the judge, a process that never ran
+student code, rebuilds it and answers.  A model that needs the student's own
+Python to run is probed where it lives, and `unverified` says so.
 """
 from __future__ import annotations
 
 import json
 
+import numpy as np
+
+from .sandbox import probes
 from .sandbox.protocol import Handle, decode, encode
 from .sandbox.runtime import Runtime
 
@@ -57,8 +65,11 @@ class SandboxDied(Exception):
 
 
 class Student:
-    def __init__(self, transport):
+    def __init__(self, transport, judge=None):
         self._request = transport
+        self._judge = judge
+        self._seed = None
+        self.unverified: list[str] = []  # model verdicts that rest on the student's own process
 
     def _ask(self, label: str, message: dict):
         reply = self._request(message)
@@ -76,8 +87,41 @@ class Student:
                                             "args": encode(list(args)), "kwargs": encode(kwargs)})
 
     def probe(self, name: str, *args, **kwargs):
+        if name in probes.MODEL_PROBES and self._judge and args and isinstance(args[0], Handle):
+            return self._judged(name, *args, **kwargs)
         return self._ask(f"checking your {_label(args)}", {"op": "probe", "name": name,
                                                          "args": encode(list(args)), "kwargs": encode(kwargs)})
+
+    def _judged(self, name: str, model: Handle, *rest, **kwargs):
+        label = f"checking your {model.type_name}"
+        input_dim = rest[0] if name in ("describe_model", "regularization_loss") else (
+            int(np.shape(rest[0])[-1]) if name == "predict" else None)
+        try:
+            data = self._ask(label, {"op": "probe", "name": "export_model", "args": encode([model, input_dim]),
+                                     "kwargs": encode({})})
+            if not (isinstance(data, dict) and isinstance(data.get("config"), str)
+                    and isinstance(data.get("weights"), list)):
+                raise probes.NeedsStudentCode("it did not come over as a Keras config and weights")
+            reply = self._judge({"op": "judge", "name": name, "model": encode(data), "args": encode(list(rest)),
+                                 "kwargs": encode(kwargs), "seed": self._seed})
+            if reply.get("error", {}).get("type") == "NeedsStudentCode":
+                raise probes.NeedsStudentCode(reply["error"].get("message", ""))
+        except (probes.NeedsStudentCode, StudentError) as exc:
+            value = self._ask(label, {"op": "probe", "name": name, "args": encode([model, *rest]),
+                                      "kwargs": encode(kwargs)})
+            note = (f"a {model.type_name} was inspected in the student's own process, where its answers could be "
+                    f"forged: it cannot be rebuilt from Keras's classes alone ({_reason(exc)})")
+            if note not in self.unverified:
+                self.unverified.append(note)
+            return value
+        if "error" in reply:
+            raise StudentError(label, reply["error"])
+        return decode(reply["value"])
+
+    def seed(self, seed: int):
+        """Seed the student's random generators (and, with the next model probe, the judge's)."""
+        self._seed = int(seed)
+        self._ask("seeding the random generators", {"op": "seed", "seed": self._seed})
 
     def has(self, name: str) -> bool:
         return bool(self._ask(name, {"op": "has", "name": name}))
@@ -86,6 +130,10 @@ class Student:
         if name.startswith("_"):
             raise AttributeError(name)
         return lambda *args, **kwargs: self.call(name, *args, **kwargs)
+
+
+def _reason(exc) -> str:
+    return getattr(exc, "detail", "") or str(exc) or type(exc).__name__
 
 
 def _label(args):
@@ -102,10 +150,22 @@ def local_transport(runtime: Runtime):
     return request
 
 
+def local_judge(message: dict) -> dict:
+    """The judge in this very process (no isolation here, but the same rebuilt-model answers)."""
+    try:
+        args, kwargs = decode(message["args"]), decode(message["kwargs"])
+        value = probes.judge(message["name"], decode(message["model"]), *args, **kwargs)
+        return json.loads(json.dumps({"value": encode(value)}))
+    except BaseException as exc:  # noqa: BLE001 - as the sandbox's runtime reports errors
+        from .sandbox.runtime import describe_error
+
+        return {"error": describe_error(exc)}
+
+
 def local_student(cells: list[dict] | None = None, namespace: dict | None = None) -> tuple[Student, list[dict]]:
     """A Student whose code runs here: from cells to execute, or from an existing namespace."""
     runtime = Runtime()
     if namespace is not None:
         runtime.namespace = namespace
     problems = runtime.load(cells or [])
-    return Student(local_transport(runtime)), problems
+    return Student(local_transport(runtime), local_judge), problems

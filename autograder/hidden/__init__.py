@@ -50,7 +50,8 @@ class KnownMistake(AssertionError):
         self.mistake = mistake
 
 
-SECRET = os.environ.get("AUTOGRADER_SECRET", "dl-overfitting: change me each term")
+DEFAULT_SECRET = "dl-overfitting: change me each term"  # public: it makes the hidden inputs predictable
+SECRET = os.environ.get("AUTOGRADER_SECRET", DEFAULT_SECRET)
 
 
 class _TestRandom:
@@ -68,6 +69,15 @@ class _TestRandom:
 rng = _TestRandom()
 
 
+def _digest(*parts: str) -> bytes:
+    return hashlib.sha256("\0".join((SECRET, *parts)).encode()).digest()
+
+
 def seed_tests(*parts: str):
-    digest = hashlib.sha256("\0".join((SECRET, *parts)).encode()).digest()
-    _TestRandom._local.gen = np.random.default_rng(int.from_bytes(digest[:16], "little"))
+    _TestRandom._local.gen = np.random.default_rng(int.from_bytes(_digest(*parts)[:16], "little"))
+
+
+def student_seed(assignment: str, test: str, student_id: str) -> int:
+    """The seed of the student process's own generators for one test: a student's randomness
+    repeats on every regrade, yet differs between tests and between students."""
+    return int.from_bytes(_digest("student process", assignment, test, student_id)[:8], "little") >> 1

@@ -122,6 +122,7 @@ def _flag(r: SubmissionResult) -> Flag | None:
     elif r.status == "missing":
         reasons.append(f"no notebook submitted{': ' + '; '.join(r.problems) if r.problems else ''}")
     reasons += [f"tampering: {note}" for note in r.tampering]
+    reasons += [f"unverified: {note}" for note in r.unverified]
     reasons += [f"file problem: {p}" for p in r.problems if SUSPICIOUS.search(p)]
     reasons += [f"{t.function} test: {t.message}" for t in r.tests if t.message and SUSPICIOUS.search(t.message)]
     return Flag(r.student_id, reasons) if reasons else None

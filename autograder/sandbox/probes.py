@@ -1,12 +1,23 @@
 """Trusted helpers that the tests call on objects living in the sandbox.
 
-A Keras model cannot cross to the grader, so the tests ask questions about it
-here and get plain data back.  Probes judge behaviour, not spelling: an
-activation is recognised by what it computes, a regulariser by the penalty it
-adds, whichever Keras class or hand-written callable produced it.  Nothing here
-decides a score; the grader compares the answers.
+A Keras model cannot cross to the grader as an object, so the tests ask
+questions about it and get plain data back.  Probes judge behaviour, not
+spelling: an activation is recognised by what it computes, a regulariser by
+the penalty it adds, whichever Keras class or hand-written callable produced
+it.  Nothing here decides a score; the grader compares the answers.
+
+The student's process could rewrite anything in it, these helpers included, so
+the model probes do not run there.  The student's process hands the model over
+as data (export_model: Keras's own serialised config and the weights); a judge
+process forked from the warm worker, which never ran student code, rebuilds it
+with safe_mode and answers (judge).  A model that cannot be rebuilt that way
+(a Lambda layer, a custom regulariser or layer: Python of the student's) is
+probed where it lives, and the result says so for the instructor.
 """
 from __future__ import annotations
+
+import hashlib
+import json
 
 import numpy as np
 
@@ -130,6 +141,70 @@ def probe_regularization_loss(model, input_dim, seed=0):
 
 def probe_count_params(model):
     return int(model.count_params())
+
+
+MODEL_PROBES = {"describe_model": probe_describe_model, "predict": probe_predict,
+                "regularization_loss": probe_regularization_loss, "count_params": probe_count_params}
+
+
+class NeedsStudentCode(Exception):
+    """The model cannot be rebuilt from Keras's own classes alone."""
+
+
+def probe_export_model(model, input_dim=None):
+    """In the student's process: the model as data, Keras's serialised config and its weights."""
+    keras = _keras()
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"expected a Keras model, got {type(model).__name__}")
+    if input_dim:
+        _ensure_built(model, input_dim)
+    return {"config": json.dumps(keras.saving.serialize_keras_object(model)),
+            "weights": [np.asarray(w) for w in model.get_weights()]}
+
+
+def _only_keras(config):
+    """Refuse before deserialising: every class must be one of Keras's own."""
+    if isinstance(config, dict):
+        module = config.get("module")
+        if module is not None and not (module == "keras" or str(module).startswith("keras.")):
+            raise NeedsStudentCode(f"{config.get('class_name', 'an object')} from module {module!r}")
+        if config.get("registered_name") not in (None, config.get("class_name")):
+            raise NeedsStudentCode(f"a custom {config.get('class_name', 'object')} ({config['registered_name']})")
+        if config.get("class_name") in ("__lambda__", "function"):
+            raise NeedsStudentCode("a Python function of the student's")
+        for value in config.values():
+            _only_keras(value)
+    elif isinstance(config, list):
+        for value in config:
+            _only_keras(value)
+
+
+_REBUILT: dict = {}
+
+
+def rebuild(data):
+    """A model from exported data, with Keras's classes only (safe_mode), cached by its config."""
+    keras = _keras()
+    config = data["config"]
+    key = hashlib.sha256(config.encode()).hexdigest()
+    model = _REBUILT.get(key)
+    if model is None:
+        parsed = json.loads(config)
+        _only_keras(parsed)
+        try:
+            model = keras.saving.deserialize_keras_object(parsed, safe_mode=True)
+        except Exception as exc:  # noqa: BLE001 - unknown classes, lambdas: what safe_mode refuses
+            raise NeedsStudentCode(f"{type(exc).__name__}: {str(exc)[:300]}") from None
+        if not isinstance(model, keras.Model):
+            raise NeedsStudentCode(f"the data describes a {type(model).__name__}, not a Keras model")
+        _REBUILT[key] = model
+    model.set_weights([np.asarray(w) for w in data["weights"]])  # every probe starts from the student's weights
+    return model
+
+
+def judge(probe, data, *args, **kwargs):
+    """In the judge process: answer a model probe on the model rebuilt from data."""
+    return MODEL_PROBES[probe](rebuild(data), *args, **kwargs)
 
 
 def probe_activation(name):

@@ -50,10 +50,26 @@ def describe_error(exc: BaseException, filename_prefix="<cell ") -> dict:
     return {"type": kind[:100], "message": message, "where": where[:500]}
 
 
+def seed_everything(seed: int) -> int:
+    """The process's own random generators, so a student's randomness repeats on every regrade:
+    NumPy's global one, `random`, and Keras's and TensorFlow's once they are imported."""
+    import random
+    import sys
+
+    import numpy as np
+
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    if "keras" in sys.modules:
+        sys.modules["keras"].utils.set_random_seed(seed % 2**32)
+    return seed
+
+
 class Runtime:
     def __init__(self):
         self.namespace: dict = {"__name__": "__student__", "__builtins__": __builtins__}
         self._objects: dict[int, object] = {}
+        self._judge_seed = None
         probes.snapshot_integrity()
 
     # -- loading -------------------------------------------------------
@@ -101,6 +117,12 @@ class Runtime:
                 value = self._resolve(decode(request["target"]))(*args, **kwargs)
             elif op == "probe":
                 value = getattr(probes, "probe_" + request["name"])(*args, **kwargs)
+            elif op == "judge":  # only ever sent to a judge process, which runs no student code
+                if request.get("seed") is not None and request["seed"] != self._judge_seed:
+                    self._judge_seed = seed_everything(int(request["seed"]))  # once per test, as the student's
+                value = probes.judge(request["name"], decode(request["model"]), *args, **kwargs)
+            elif op == "seed":
+                value = seed_everything(int(request["seed"]))
             elif op == "ping":
                 value = "pong"
             else:

@@ -6,7 +6,13 @@ run an op hangs the child), then serves the grader over stdin/stdout:
 
     {"op": "start", "cells": [...], "limits": {...}}  fork a child, run the cells
     {"op": "request", "message": {...}}               relay one test request
+    {"op": "judge", "message": {...}}                 relay one model probe to the judge
     {"op": "end"}                                     kill the child, report
+
+The judge is a second child, forked on first use in each submission, that
+runs no student code and, as another uid, cannot be signalled or traced by
+the student's: it rebuilds models the student's child exported as data and
+answers the model probes (sandbox/probes.py).
 
 The child drops to an unprivileged uid with resource limits and talks to the
 worker over a socketpair.  The worker, not the child, keeps time, so a child
@@ -41,7 +47,13 @@ class Limits:
         self.file_bytes = int(d.get("file_bytes", 16 * 2**20))
         self.processes = int(d.get("processes", 32))
         self.uid = d.get("uid")
+        self.judge_uid = d.get("judge_uid")
         self.in_namespace = bool(d.get("in_namespace"))
+
+    def for_judge(self):
+        judge = Limits({})
+        judge.__dict__.update(self.__dict__, uid=self.judge_uid)
+        return judge
 
 
 def _vm_size() -> int:
@@ -148,6 +160,7 @@ class Worker:
     def __init__(self, rfile, wfile):
         self.rfile, self.wfile = rfile, wfile
         self.child = None  # (pid, socket, deadline of the whole submission)
+        self.judge_child = None  # the same, for the judge
         self.limits = None
         self.job = 0
         self.current_cell = None
@@ -169,6 +182,8 @@ class Worker:
                 self.reply(self.start(msg["cells"], Limits(msg.get("limits", {})), bool(msg.get("restart"))))
             elif op == "request":
                 self.reply(self.relay(msg["message"]))
+            elif op == "judge":
+                self.reply(self.judge(msg["message"]))
             elif op == "end":
                 self.reply(self.end())
             elif op == "ping":
@@ -217,15 +232,63 @@ class Worker:
             return self._died()
         return self._await("reply")
 
-    def _await(self, what):
-        """Wait for the child's next answer, within the call and submission limits."""
-        pid, sock, deadline = self.child
+    def judge(self, message):
+        """One model probe, answered by the judge child (forked now if this submission has none)."""
+        if self.limits is None:
+            return {"error": {"type": "JudgeStopped", "message": "no submission is being graded", "where": ""}}
+        if self.judge_child is None:
+            scratch = self._paths()[0] + "-judge"
+            os.makedirs(scratch, mode=0o700, exist_ok=True)
+            parent_sock, child_sock = socket.socketpair()
+            pid = os.fork()
+            if pid == 0:
+                try:
+                    parent_sock.close()
+                    _child(child_sock, [], self.limits.for_judge(), scratch, scratch + ".out")
+                except BaseException:  # noqa: BLE001
+                    import traceback
+
+                    os.write(_LOG_FD, traceback.format_exc().encode())
+                finally:
+                    os._exit(70)
+            child_sock.close()
+            self.judge_child = (pid, parent_sock, time.monotonic() + self.limits.wall_seconds)
+            loaded = self._await("loaded", self.judge_child)
+            if "died" in loaded:
+                return self._judge_stopped(loaded["died"])
+        try:
+            self.judge_child[1].sendall(protocol.pack(message))
+        except OSError:
+            return self._judge_stopped("the judge process stopped")
+        reply = self._await("reply", self.judge_child)
+        return self._judge_stopped(reply["died"]) if "died" in reply else reply
+
+    def _judge_stopped(self, why):
+        self._end_judge()
+        return {"error": {"type": "JudgeStopped", "message": f"checking the model stopped: {why}", "where": ""}}
+
+    def _end_judge(self):
+        if self.judge_child:
+            try:
+                os.kill(self.judge_child[0], signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self.judge_child[1].close()
+            _reap(self.judge_child[0], timeout=2.0)
+            self.judge_child = None
+
+    def _await(self, what, child=None):
+        """Wait for a child's next answer (the student's by default), within the call and submission limits."""
+        judging = child is not None
+        pid, sock, deadline = child or self.child
         call_deadline = min(deadline, time.monotonic() + self.limits.call_seconds)
         while True:
             remaining = call_deadline - time.monotonic()
             if remaining <= 0:
                 which = "submission" if call_deadline >= deadline else "call"
                 seconds = self.limits.wall_seconds if which == "submission" else self.limits.call_seconds
+                if judging:
+                    return {"died": f"time limit exceeded ({seconds:g} s per {which})"}
                 where = f" while running cell {self.current_cell}" if what == "loaded" and self.current_cell else ""
                 return self._kill(f"time limit exceeded ({seconds:g} s per {which}){where}")
             sock.settimeout(min(remaining, 1.0))
@@ -234,7 +297,7 @@ class Worker:
             except socket.timeout:
                 continue
             except (EOFError, OSError, protocol.ProtocolError, ValueError):
-                return self._died()
+                return {"died": "the judge process stopped"} if judging else self._died()
             if "progress" in msg:
                 self.current_cell = str(msg["progress"])[:200]
                 continue
@@ -257,6 +320,7 @@ class Worker:
         return {"died": reason, "cell": where_cell}
 
     def _kill_everything(self):
+        self._end_judge()
         if self.child:
             try:
                 os.kill(self.child[0], signal.SIGKILL)
@@ -267,6 +331,8 @@ class Worker:
             _kill_namespace()
         elif self.limits and self.limits.uid is not None:
             _kill_uid(self.limits.uid)
+            if self.limits.judge_uid is not None:
+                _kill_uid(self.limits.judge_uid)
         elif self.child:
             try:
                 os.killpg(self.child[0], signal.SIGKILL)
@@ -289,7 +355,7 @@ class Worker:
         return {"ended": True, "output": printed, "truncated": truncated}
 
     def cleanup(self):
-        if self.child:
+        if self.child or self.judge_child:
             self._kill_everything()
             self.child = None
         for root in WIPE:
