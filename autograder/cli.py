@@ -94,6 +94,10 @@ def cmd_demo(args) -> int:
     from .record import load_results
 
     assignments = [course.check_assignment(a) for a in args.assignments or course.ASSIGNMENTS]
+    from . import hidden
+
+    if hidden.SECRET == hidden.DEFAULT_SECRET:
+        hidden.SECRET = "course-demo: a sample class with nothing to protect"
     layout = demo.lay_out(pathlib.Path(args.dir), assignments)
     print(f"a course in {layout.root}: {args.students} students fetch, answer and submit each assignment "
           "through nbgrader's exchange")
@@ -188,6 +192,7 @@ def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     with warnings.catch_warnings():
         warnings.simplefilter("always", IsolationWarning)
+        warnings.simplefilter("always", course.SecretWarning)
         # nbgrader's add_submission trips this SQLAlchemy notice on every new student.
         warnings.filterwarnings("ignore", message=".*not in session.*")
         warnings.showwarning = lambda message, *a, **k: print(f"WARNING: {message}", file=sys.stderr)

@@ -8,6 +8,7 @@ autograder/hidden/test_<assignment>.py: the suite is the one place that says it.
 from __future__ import annotations
 
 import functools
+import hashlib
 import importlib
 import inspect
 import pathlib
@@ -19,6 +20,10 @@ ASSIGNMENTS = ("weight_init", "overfitting", "regularization", "dropout", "batch
 
 class CourseError(ValueError):
     """Bad input from the instructor: an unknown assignment, a missing folder."""
+
+
+class SecretWarning(UserWarning):
+    """AUTOGRADER_SECRET is the public default, so the hidden inputs can be predicted."""
 
 
 @dataclass(frozen=True)
@@ -40,7 +45,30 @@ class HiddenTest:
 
 def hidden_suite_module(assignment: str):
     check_assignment(assignment)
-    return importlib.import_module(f"autograder.hidden.test_{assignment}")
+    module = importlib.import_module(f"autograder.hidden.test_{assignment}")
+    _LOADED.setdefault(assignment, _code_version(assignment))
+    return module
+
+
+_LOADED: dict[str, str] = {}
+PACKAGE = pathlib.Path(__file__).resolve().parent
+
+
+def _code_version(assignment: str) -> str:
+    hidden = PACKAGE / "hidden"
+    files = [hidden / f"test_{assignment}.py", *sorted(p for p in hidden.glob("*.py") if not p.name.startswith("test_")),
+             *sorted((PACKAGE / "sandbox").glob("*.py")), PACKAGE / "run_tests.py", PACKAGE / "student.py"]
+    h = hashlib.sha256()
+    for path in files:
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def grading_code_version(assignment: str) -> str:
+    """The hidden suite, its shared helpers and the code that runs them, as this process
+    loaded them: a long-lived Dask worker keeps what it imported, whatever is on disk now."""
+    hidden_suite_module(assignment)
+    return _LOADED[assignment]
 
 
 @functools.lru_cache(maxsize=None)

@@ -16,6 +16,7 @@ import pathlib
 import queue
 import threading
 import time
+import warnings
 from dataclasses import dataclass, field
 
 from . import course, gradebook, record
@@ -24,6 +25,15 @@ from .read import Submission, find_notebook, read_submission
 from .run_tests import not_run, run_suite
 from .score import SCHEMA, SubmissionResult, score
 from .student import SandboxDied
+
+
+def _warn_about_the_secret():
+    from . import hidden
+
+    if hidden.SECRET == hidden.DEFAULT_SECRET:
+        warnings.warn("AUTOGRADER_SECRET is not set, so the hidden tests draw their inputs from a public default "
+                      "that anyone with this repository can reproduce: set it to a secret of this term's (the same "
+                      "on every Dask worker) before grading", course.SecretWarning, stacklevel=2)
 
 
 @dataclass
@@ -39,13 +49,10 @@ class BatchSummary:
 
 
 def suite_version(assignment: str, root: pathlib.Path = course.REPO_ROOT) -> str:
-    """Changes whenever the hidden suite, its shared helpers, the probes or the
+    """Changes whenever the code that grades (see course.grading_code_version) or the
     instructor notebook change, so a rerun regrades what they would grade differently."""
-    h = hashlib.sha256(SCHEMA.encode())
-    suite = pathlib.Path(course.hidden_suite_module(assignment).__file__)
-    for path in [suite, *sorted(suite.parent.glob("[!t]*.py")), pathlib.Path(__file__).parent / "sandbox" / "probes.py",
-                 course.source_notebook(assignment, root)]:
-        h.update(path.read_bytes())
+    h = hashlib.sha256(f"{SCHEMA}:{course.grading_code_version(assignment)}".encode())
+    h.update(course.source_notebook(assignment, root).read_bytes())
     return h.hexdigest()[:16]
 
 
@@ -70,7 +77,7 @@ def grade_in(sandbox: Sandbox, sub: Submission) -> SubmissionResult:
     tampering = list(sub.tampering)
     with sandbox.session(sub.cells) as session:
         outcomes = run_suite(sub.assignment, session.student, restart=session.restart,
-                             load_problems=session.load_problems)
+                             load_problems=session.load_problems, student_id=sub.student_id)
         try:
             tampering += [f"patched {name} while running" for name in session.student.probe("integrity")]
         except (SandboxDied, AssertionError):
@@ -85,8 +92,8 @@ def grade_in(sandbox: Sandbox, sub: Submission) -> SubmissionResult:
         limits = ("time limit", "memory", "CPU")
         status = "limit" if any(k in s for s in session.stops for k in limits) else "crashed"
     return score(sub.student_id, sub.assignment, outcomes, problems=problems, tampering=tampering,
-                 status=status, fingerprint=sub.fingerprint, execution_time=time.monotonic() - started,
-                 output=session.output, written=sub.written)
+                 unverified=list(session.student.unverified), status=status, fingerprint=sub.fingerprint,
+                 execution_time=time.monotonic() - started, output=session.output, written=sub.written)
 
 
 def grade_notebook(path: pathlib.Path | None, assignment: str, student_id: str = "", *,
@@ -158,6 +165,7 @@ def grade_batch(assignment: str, layout: course.Layout, *, jobs: int | None = No
     what graders entered in the formgrader comes back into the results.
     progress(done, total, result_or_None, student_id) is called as work lands."""
     t0 = time.monotonic()
+    _warn_about_the_secret()
     summary = BatchSummary(assignment, out_dir=layout.results, db_url=layout.db_url)
     todo, unchanged = [], []
     for job in collect(assignment, layout.submitted, layout.root):
@@ -256,31 +264,55 @@ def _grade_locally(todo, limits, isolation, hide, jobs, _scheduler):
 
 # -- Dask ----------------------------------------------------------------------
 
-_DASK_SANDBOX: dict = {}
+class SuiteMismatch(course.CourseError):
+    """A Dask worker would grade with other hidden suites than the coordinator's."""
+
+
+_DASK_SANDBOXES: dict = {}
 _DASK_LOCK = threading.Lock()
 
 
-def _dask_grade(submission: Submission, limits: Limits, isolation: str) -> SubmissionResult:
-    """Runs on a Dask worker: one warm sandbox per worker process, reused across tasks."""
+def _dask_grade(submission: Submission, limits: Limits, isolation: str, hide: tuple,
+                version: str) -> SubmissionResult:
+    """Runs on a Dask worker: one warm sandbox per worker process and isolation (the same
+    masks and limits a local run gives), refusing if the worker's suites are not the coordinator's."""
+    mine = course.grading_code_version(submission.assignment)
+    if mine != version:
+        raise SuiteMismatch(f"the Dask worker on {_host()} grades {submission.assignment} with other code than the "
+                            f"coordinator (version {mine}, the coordinator's {version}): update that machine's checkout "
+                            "and restart its dask worker")
+    _warn_about_the_secret()
     with _DASK_LOCK:
-        sandbox = _DASK_SANDBOX.get("sandbox")
+        key = (isolation, tuple(str(p) for p in hide))
+        sandbox = _DASK_SANDBOXES.get(key)
         if sandbox is None:
-            sandbox = _DASK_SANDBOX["sandbox"] = Sandbox(limits, isolation=isolation)
+            sandbox = _DASK_SANDBOXES[key] = Sandbox(limits, isolation=isolation, hide=hide)
             sandbox.start()
         sandbox.limits = limits  # a later batch on the same cluster may ask for other limits
         return grade_in(sandbox, submission)
 
 
-def _grade_on_dask(todo, limits, isolation, _hide, _jobs, scheduler):
+def _host() -> str:
+    import socket
+
+    return socket.gethostname()
+
+
+def _grade_on_dask(todo, limits, isolation, hide, _jobs, scheduler):
     from dask.distributed import Client, as_completed
 
     with Client(scheduler) as client:
-        futures = {client.submit(_dask_grade, job.submission, limits, isolation, pure=False,
+        versions = {a: course.grading_code_version(a) for a in {job.submission.assignment for job in todo}}
+        futures = {client.submit(_dask_grade, job.submission, limits, isolation, hide,
+                                 versions[job.submission.assignment], pure=False,
                                  key=f"grade-{job.submission.assignment}-{job.student_id}-{i}"): job
                    for i, job in enumerate(todo)}
         for future in as_completed(futures):
             job = futures[future]
             try:
                 yield job, future.result()
+            except SuiteMismatch:
+                client.cancel(list(futures))
+                raise
             except Exception as exc:  # noqa: BLE001
                 yield job, _internal_error(job, exc)
