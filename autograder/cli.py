@@ -85,6 +85,12 @@ def cmd_grade(args) -> int:
     if layout.db_url:
         print(f"  graded notebooks:    {layout.autograded}/<student_id>/{args.assignment}/{args.assignment}.ipynb")
         print(f"  nbgrader gradebook:  {layout.db_url}")
+    if summary.grader_errors:
+        print(f"error: a hidden test of {args.assignment} failed on its own for {len(summary.grader_errors)} "
+              f"submission(s) ({', '.join(summary.grader_errors[:5])}{' ...' if len(summary.grader_errors) > 5 else ''}): "
+              "the grader's bug, not the students'. Fix the suite and grade again; the class report lists the "
+              "tests", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -23,6 +23,7 @@ from . import course, gradebook, record
 from .isolate import Limits, Sandbox
 from .read import Submission, find_notebook, read_submission
 from .run_tests import not_run, run_suite
+from .kinds import Kind, Status
 from .score import SCHEMA, SubmissionResult, score
 from .student import SandboxDied
 
@@ -42,6 +43,7 @@ class BatchSummary:
     graded: list[str] = field(default_factory=list)  # student ids graded in this run
     skipped: list[str] = field(default_factory=list)  # already graded, unchanged
     failed: list[str] = field(default_factory=list)  # stopped, crashed, or no readable notebook
+    grader_errors: list[str] = field(default_factory=list)  # a hidden test failed on its own: not graded
     out_dir: pathlib.Path | None = None
     csv_path: pathlib.Path | None = None
     db_url: str = ""
@@ -64,9 +66,9 @@ def _load_problem_text(p: dict) -> str:
 
 def _nothing_to_grade(sub: Submission) -> SubmissionResult:
     """No file, or no code in it: the problems say why once, and no test runs."""
-    return score(sub.student_id, sub.assignment, not_run(sub.assignment, "", kind="not_run"),
+    return score(sub.student_id, sub.assignment, not_run(sub.assignment, "", kind=Kind.NOT_RUN),
                  problems=sub.problems, tampering=sub.tampering, fingerprint=sub.fingerprint,
-                 status="unreadable" if sub.unreadable else "missing", written=sub.written)
+                 status=Status.UNREADABLE if sub.unreadable else Status.MISSING, written=sub.written)
 
 
 def grade_in(sandbox: Sandbox, sub: Submission) -> SubmissionResult:
@@ -83,14 +85,14 @@ def grade_in(sandbox: Sandbox, sub: Submission) -> SubmissionResult:
         except (SandboxDied, AssertionError):
             pass
     problems = sub.problems + [_load_problem_text(p) for p in session.load_problems]
-    if session.stops:
-        problems += [f"your code was stopped: {reason}" for reason in dict.fromkeys(session.stops)]
+    problems += [f"your code was stopped: {reason}" for reason in dict.fromkeys(s.reason for s in session.stops)]
     if session.truncated:
         problems.append("your code printed more than the output limit; the rest was dropped")
-    status = "graded"
+    status = Status.GRADED
     if session.stops:
-        limits = ("time limit", "memory", "CPU")
-        status = "limit" if any(k in s for s in session.stops for k in limits) else "crashed"
+        status = Status.LIMIT if any(s.stop.is_limit for s in session.stops) else Status.CRASHED
+    if any(o.kind is Kind.GRADER_ERROR for o in outcomes):
+        status = Status.GRADER_ERROR
     return score(sub.student_id, sub.assignment, outcomes, problems=problems, tampering=tampering,
                  unverified=list(session.student.unverified), status=status, fingerprint=sub.fingerprint,
                  execution_time=time.monotonic() - started, output=session.output, written=sub.written)
@@ -192,7 +194,10 @@ def grade_batch(assignment: str, layout: course.Layout, *, jobs: int | None = No
         if book:
             gradebook.write_graded(layout, nb, result, job.folder)
             graded.append((result, auto))
-        (summary.graded if result.status == "graded" else summary.failed).append(job.student_id)
+        if result.status is Status.GRADER_ERROR:
+            summary.grader_errors.append(job.student_id)
+        else:
+            (summary.graded if result.status is Status.GRADED else summary.failed).append(job.student_id)
         done += 1
         if progress:
             progress(done, total, result, job.student_id)
@@ -223,8 +228,9 @@ def _graded_notebook(layout: course.Layout, job: _Job, result: SubmissionResult,
 
 def _internal_error(job: _Job, exc: BaseException) -> SubmissionResult:
     reason = f"the grader failed on this submission: {type(exc).__name__}: {exc}"
-    return score(job.student_id, job.submission.assignment, not_run(job.submission.assignment, reason),
-                 status="crashed", problems=job.submission.problems + [reason], written=job.submission.written)
+    return score(job.student_id, job.submission.assignment,
+                 not_run(job.submission.assignment, reason, kind=Kind.GRADER_ERROR),
+                 status=Status.GRADER_ERROR, written=job.submission.written)
 
 
 def _grade_locally(todo, limits, isolation, hide, jobs, _scheduler):

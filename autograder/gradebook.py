@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 from . import course, record
+from .kinds import NOTHING_GRADED, Status
 from .score import ManualGrade, SubmissionResult
 
 GRADED_MARK = "autograder"  # notebook metadata key that says which grading wrote the notebook
@@ -262,7 +263,7 @@ def results_text(result: SubmissionResult, function: str) -> str:
         counted_points = sum(t.score for t in withheld if counted(t.visibility, True, False))
         lines.append(f"({len(withheld)} more test(s) not shown here; {counted_points:g} of their "
                      f"{sum(t.max_score for t in withheld):g} points are counted)")
-    if result.status in ("unreadable", "missing"):
+    if result.status in NOTHING_GRADED:
         lines.append("not run: " + ("; ".join(result.problems) or "there was nothing to grade"))
     return "\n".join(lines) + "\n"
 
@@ -450,6 +451,11 @@ def with_manual_grades(layout: course.Layout, results: list[SubmissionResult], *
     """Bring the formgrader's grades into `results`.  When publishing, refuse while written
     answers wait for a grader, unless allow_pending; return a note on who still waits."""
     pull_manual_grades(layout, results)
+    broken = sorted(r.student_id for r in results if r.status is Status.GRADER_ERROR)
+    if publishing and broken:
+        raise course.CourseError(
+            f"a hidden test failed on its own for {len(broken)} student(s) ({', '.join(broken[:10])}): their grades are "
+            "not complete. Fix the test (the class report names it) and grade again before publishing")
     waiting = sorted((r.student_id, ", ".join(r.pending_manual)) for r in results if r.pending_manual)
     if not waiting:
         return ""

@@ -26,23 +26,12 @@ from dataclasses import dataclass
 
 from . import course
 from .sandbox import protocol
+from .sandbox.limits import Limits, Stop
 from .student import SandboxDied, Student
 
 SANDBOX_PKG = pathlib.Path(__file__).resolve().parent / "sandbox"
 FRESH = tuple(pathlib.Path(p) for p in ("/tmp", "/var/tmp", "/run"))  # empty tmpfs inside the sandbox
 STARTUP_SECONDS = 120
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Per-submission limits.  Every one is enforced outside the student's reach."""
-
-    call_seconds: float = 10.0  # one call into student code (loading the notebook counts as one)
-    wall_seconds: float = 60.0  # the whole submission
-    memory_mb: int = 2048  # address space beyond the warm worker's
-    output_bytes: int = 16 * 1024  # what the student's prints may fill
-    file_bytes: int = 16 * 2**20  # largest file the student may write in its scratch space
-    processes: int = 32  # processes and threads of the student's uid
 
 
 class IsolationWarning(UserWarning):
@@ -255,7 +244,7 @@ class Session:
         self.sandbox = sandbox
         self.cells = cells
         self.load_problems: list[dict] = []
-        self.stops: list[str] = []  # why the student process had to be stopped
+        self.stops: list[SandboxDied] = []  # each time the student process had to be stopped, and why
         self.output = ""
         self.truncated = False
         self.student = Student(self._request, self._judge)
@@ -273,34 +262,35 @@ class Session:
                 self.load_problems.append({"cell": culprit, "origin": "student", "type": "Stopped",
                                            "message": reply["died"], "where": ""})
                 return self._retry()
-            raise SandboxDied(reply["died"])
+            raise self.stops[-1]
         self.load_problems += reply.get("loaded", [])
 
     def _retry(self):
         self._restarts += 1
         if self._restarts > self.MAX_RESTARTS:
-            raise SandboxDied("the student process was stopped too many times: " + "; ".join(self.stops[-2:]))
+            raise SandboxDied("the student process was stopped too many times: "
+                              + "; ".join(s.reason for s in self.stops[-2:]), self.stops[-1].stop)
         return self._start_child(restart=True)
 
     def _note_stop(self, reply):
-        self.stops.append(reply["died"])
+        self.stops.append(SandboxDied(reply["died"], reply.get("stop", Stop.GONE)))
 
     def begin(self):
         self._dead = None
         try:
             self._start_child()
         except SandboxDied as exc:
-            if exc.reason not in self.stops:
-                self.stops.append(exc.reason)
-            self._dead = exc.reason
+            if all(exc.reason != s.reason for s in self.stops):
+                self.stops.append(exc)
+            self._dead = exc
 
     def _request(self, message: dict) -> dict:
         if self._dead:
-            raise SandboxDied(self._dead)
+            raise SandboxDied(self._dead.reason, self._dead.stop)
         reply = self.sandbox._ask({"op": "request", "message": message})
         if "died" in reply:
             self._note_stop(reply)
-            raise SandboxDied(reply["died"])
+            raise self.stops[-1]
         return reply
 
     def _judge(self, message: dict) -> dict:
@@ -311,7 +301,7 @@ class Session:
         try:
             self._retry()
         except SandboxDied as exc:
-            self._dead = exc.reason
+            self._dead = exc
             return None
         return self.student
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 from . import course
+from .kinds import Kind, Status
 from .run_tests import TestOutcome
 
 SCHEMA = "dl-overfitting/2"
@@ -53,7 +54,7 @@ class SubmissionResult:
     problems: list[str] = field(default_factory=list)  # file and load problems, for the student
     tampering: list[str] = field(default_factory=list)  # for the instructor's eyes
     unverified: list[str] = field(default_factory=list)  # verdicts resting on the student's own process
-    status: str = "graded"  # graded | limit | crashed | unreadable | missing
+    status: Status = Status.GRADED
     fingerprint: str = ""
     execution_time: float = 0.0
     output: str = ""  # what the student's code printed, truncated
@@ -61,6 +62,13 @@ class SubmissionResult:
     submitted_at: str = ""
     written: list[WrittenAnswer] = field(default_factory=list)
     manual: dict[str, ManualGrade] = field(default_factory=dict)  # grade_id -> from the gradebook
+
+    def __post_init__(self):
+        self.status = Status(self.status)
+
+    @property
+    def grader_errors(self) -> list[TestOutcome]:
+        return [t for t in self.tests if t.kind is Kind.GRADER_ERROR]
 
     def function_points(self, function: str) -> float:
         """A function's points: the hidden tests', unless a grader overrode them."""

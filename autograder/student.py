@@ -22,6 +22,7 @@ import json
 import numpy as np
 
 from .sandbox import probes
+from .sandbox.limits import Stop
 from .sandbox.protocol import Handle, decode, encode
 from .sandbox.runtime import Runtime
 
@@ -57,11 +58,11 @@ class MissingFunction(StudentError):
 
 
 class SandboxDied(Exception):
-    """The student process stopped (time, memory, crash).  `reason` says which."""
+    """The student process stopped: `reason` says it in words, `stop` (sandbox.limits.Stop) as data."""
 
-    def __init__(self, reason: str):
+    def __init__(self, reason: str, stop: Stop = Stop.GONE):
         super().__init__(reason)
-        self.reason = reason
+        self.reason, self.stop = reason, Stop(stop)
 
 
 class Student:

@@ -314,7 +314,7 @@ def _class():
         make_result("shape1", tests(values="failed", relu={"message": "relu returned shape (3, 7)"})),
         make_result("shape2", tests(values="failed", relu={"message": "relu returned shape (12, 4)"})),
         make_result("tamperer", tests(), tampering=["read-only cell test_relu was edited"]),
-        make_result("patcher", tests("failed", he={"message": "numpy.random was patched by the submission"})),
+        make_result("patcher", tests("failed"), tampering=["patched numpy.random while running"]),
         make_result("crasher", tests("limit", he={"message": "the student process died (signal 9)"}),
                     status="crashed"),
     ]

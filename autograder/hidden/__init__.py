@@ -24,14 +24,13 @@ import threading
 import numpy as np
 import pytest
 
-VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
+from ..kinds import Visibility
 
-
-def graded(function: str, points: float = 1, visibility: str = "after_published"):
+def graded(function: str, points: float = 1, visibility: str = Visibility.AFTER_PUBLISHED):
     """Mark a test as worth `points` of `function`'s grade."""
-    if visibility not in VISIBILITIES:
-        raise ValueError(f"visibility must be one of {VISIBILITIES}")
-    return pytest.mark.graded(function=function, points=points, visibility=visibility)
+    if visibility not in tuple(Visibility):
+        raise ValueError(f"visibility must be one of {', '.join(Visibility)}")
+    return pytest.mark.graded(function=function, points=points, visibility=Visibility(visibility))
 
 
 def as_array(value, what: str, verb: str = "return"):

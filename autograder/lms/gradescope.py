@@ -22,6 +22,7 @@ from .scores import LatePolicy, check_percentages, final_score, parse_time
 from .. import course
 from ..read import find_notebook
 from ..record import atomic_write
+from ..kinds import Visibility
 from ..score import SubmissionResult
 
 CONFIG = "gradescope.json"
@@ -61,7 +62,7 @@ cd "$ROOT/source"
 exec "$PYTHON" -m autograder.lms gradescope-run --root "$ROOT"
 """
 
-_VISIBILITY = {"enum": ["hidden", "after_due_date", "after_published", "visible"]}
+_VISIBILITY = {"enum": list(Visibility)}
 _FORMAT = {"enum": ["text", "html", "simple_format", "md", "ansi"]}
 
 # Gradescope's specification of results.json, as a JSON schema.
@@ -209,7 +210,7 @@ def results_json(result: SubmissionResult, policy: LatePolicy) -> dict:
         doc["output"] += (f"\nSubmitted {final.days_late} {day_word} late: -{final.penalty_percent:g}%, "
                           f"final score {final.score:g} / {final.max_score:g}")
     doc["extra_data"]["late_penalty_percent"] = final.penalty_percent
-    if any(t.get("visibility", "visible") != "visible" for t in doc["tests"]):
+    if any(t.get("visibility", Visibility.VISIBLE) != Visibility.VISIBLE for t in doc["tests"]):
         doc["visibility"] = "after_published"
     return doc
 

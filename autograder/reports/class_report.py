@@ -20,16 +20,15 @@ import textwrap
 from collections import Counter
 from dataclasses import dataclass, field
 
+from ..kinds import Kind, Status
 from ..score import SubmissionResult
 from . import mistakes, plots
 from .page import Html, document, join, percent, points, separated, tag, write_page
 
-KINDS = ("passed", "failed", "not_implemented", "missing", "error", "limit", "not_run")
-KIND_HEADINGS = {"failed": "Failed", "not_implemented": "Not impl.", "missing": "Missing", "error": "Error",
-                 "limit": "Limit", "not_run": "Not run"}
-TROUBLE_KINDS = ("limit", "error")
-SUSPICIOUS = re.compile(r"tamper|monkey.?patch|\bpatch(?:ed|es|ing)?\b|overrid(?:e|es|den|ing)\b|read-only|"
-                        r"locked cell|points of \S+ were changed", re.I)
+KINDS = tuple(Kind)
+KIND_HEADINGS = {Kind.FAILED: "Failed", Kind.NOT_IMPLEMENTED: "Not impl.", Kind.MISSING: "Missing",
+                 Kind.ERROR: "Error", Kind.LIMIT: "Limit", Kind.NOT_RUN: "Not run", Kind.GRADER_ERROR: "Grader error"}
+TROUBLE_KINDS = (Kind.LIMIT, Kind.ERROR)
 TOP_MESSAGES = 15
 LABEL_CHARS = 36
 NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?", re.I)
@@ -98,6 +97,7 @@ class ClassSummary:
     messages: list[MessageRow]  # most common first
     trouble: list[Trouble]
     flags: list[Flag]
+    grader_errors: list["GraderErrorRow"] = field(default_factory=list)
 
 
 def _pattern(message: str) -> str:
@@ -106,7 +106,7 @@ def _pattern(message: str) -> str:
 
 def _trouble(r: SubmissionResult) -> Trouble | None:
     bad = sorted((t for t in r.tests if t.kind in TROUBLE_KINDS), key=lambda t: TROUBLE_KINDS.index(t.kind))
-    if r.status == "graded" and not bad:
+    if r.status in (Status.GRADED, Status.GRADER_ERROR) and not bad:
         return None
     message = bad[0].message if bad else next(iter(r.problems), "")
     return Trouble(r.student_id, r.status, Counter(t.kind for t in bad), message)
@@ -114,18 +114,26 @@ def _trouble(r: SubmissionResult) -> Trouble | None:
 
 def _flag(r: SubmissionResult) -> Flag | None:
     reasons = []
-    if r.status == "crashed":
-        limit = next((t.message for t in r.tests if t.kind == "limit"), "")
+    if r.status is Status.CRASHED:
+        limit = next((t.message for t in r.tests if t.kind is Kind.LIMIT), "")
         reasons.append(f"grading crashed{': ' + limit if limit else ''}")
-    elif r.status == "unreadable":
+    elif r.status is Status.UNREADABLE:
         reasons.append(f"unreadable file{': ' + r.problems[0] if r.problems else ''}")
-    elif r.status == "missing":
+    elif r.status is Status.MISSING:
         reasons.append(f"no notebook submitted{': ' + '; '.join(r.problems) if r.problems else ''}")
     reasons += [f"tampering: {note}" for note in r.tampering]
     reasons += [f"unverified: {note}" for note in r.unverified]
-    reasons += [f"file problem: {p}" for p in r.problems if SUSPICIOUS.search(p)]
-    reasons += [f"{t.function} test: {t.message}" for t in r.tests if t.message and SUSPICIOUS.search(t.message)]
     return Flag(r.student_id, reasons) if reasons else None
+
+
+@dataclass
+class GraderErrorRow:
+    """A hidden test that failed on its own: the grader's bug, shown first, never charged to students."""
+
+    function: str
+    test: str
+    message: str
+    students: set[str] = field(default_factory=set)
 
 
 def summarise(results: list[SubmissionResult]) -> ClassSummary:
@@ -136,6 +144,7 @@ def summarise(results: list[SubmissionResult]) -> ClassSummary:
     tests: dict[tuple[str, str], TestRow] = {}
     found: dict[str, MistakeRow] = {}
     messages: dict[tuple[str, str], MessageRow] = {}
+    grader_errors: dict[tuple[str, str], GraderErrorRow] = {}
     for r in results:
         for fn, earned in r.functions.items():
             row = functions.setdefault(fn, FunctionRow(fn, r.max_functions.get(fn, 0.0)))
@@ -149,9 +158,12 @@ def summarise(results: list[SubmissionResult]) -> ClassSummary:
                 m = found.setdefault(t.mistake, MistakeRow(t.mistake))
                 m.students.add(r.student_id)
                 m.tests.add(f"{t.function}: {t.description or t.name}")
-            elif t.kind in ("failed", "error") and t.message:
+            elif t.kind in (Kind.FAILED, Kind.ERROR) and t.message:
                 key = (t.function, _pattern(t.message))
                 messages.setdefault(key, MessageRow(*key)).students.add(r.student_id)
+            if t.kind is Kind.GRADER_ERROR:
+                grader = grader_errors.setdefault((t.function, t.name), GraderErrorRow(t.function, t.name, t.message))
+                grader.students.add(r.student_id)
 
     def most_common(rows, name):
         return sorted(rows, key=lambda row: (-len(row.students), name(row)))
@@ -167,8 +179,10 @@ def summarise(results: list[SubmissionResult]) -> ClassSummary:
         mistakes=most_common(found.values(), lambda m: m.name),
         messages=most_common(messages.values(), lambda m: m.pattern)[:TOP_MESSAGES],
         trouble=sorted((t for t in map(_trouble, results) if t),
-                       key=lambda t: (t.status == "graded", -t.kinds["limit"], -t.kinds["error"], t.student_id)),
+                       key=lambda t: (t.status is Status.GRADED, -t.kinds[Kind.LIMIT], -t.kinds[Kind.ERROR],
+                                      t.student_id)),
         flags=[f for f in map(_flag, results) if f],
+        grader_errors=list(grader_errors.values()),
     )
 
 
@@ -219,7 +233,7 @@ def _pass_rates_section(s: ClassSummary) -> Html:
     shares = {k: [t.kinds[k] / t.runs if t.runs else 0.0 for t in s.tests] for k in KINDS}
     seen = [k for k in KINDS[1:] if any(t.kinds[k] for t in s.tests)]  # leave out columns of zeros
     test_rows = [[join([tag("code", t.function), ": ", t.description or t.name]), t.visibility.replace("_", " "),
-                  points(t.max_score), percent(t.kinds["passed"], t.runs), *[str(t.kinds[k]) for k in seen]]
+                  points(t.max_score), percent(t.kinds[Kind.PASSED], t.runs), *[str(t.kinds[k]) for k in seen]]
                  for t in s.tests]
     return join([
         tag("h2", "Pass rates per function"),
@@ -262,11 +276,23 @@ def _mistakes_section(s: ClassSummary) -> Html:
 
 
 def _trouble_section(s: ClassSummary) -> Html:
-    rows = [[tag("code", t.student_id), t.status, str(t.kinds["limit"]), str(t.kinds["error"]),
+    rows = [[tag("code", t.student_id), t.status, str(t.kinds[Kind.LIMIT]), str(t.kinds[Kind.ERROR]),
              tag("pre", t.message[:500]) if t.message else ""] for t in s.trouble]
     return join([tag("h2", "Time-outs and errors"),
                  _table(["Student", "Status", "Limit", "Error", "First message"], rows, {2, 3}) if rows
                  else tag("p", "No submission hit a limit or raised an error.", class_="muted")])
+
+
+def _grader_errors_section(s: ClassSummary) -> Html:
+    if not s.grader_errors:
+        return Html("")
+    rows = [[join([tag("code", g.function), ": ", g.test]), tag("pre", g.message[:500]), _students(g.students)]
+            for g in s.grader_errors]
+    return join([tag("h2", "The grader's own errors"),
+                 tag("div", "These hidden tests failed on their own, not because of the students' code. Their "
+                            "points are not charged; fix the tests and grade again before publishing.",
+                     class_="note bad"),
+                 _table(["Test", "What failed", "Who"], rows)])
 
 
 def _flags_section(s: ClassSummary) -> Html:
@@ -281,7 +307,8 @@ def _flags_section(s: ClassSummary) -> Html:
 
 def render_class_report(summary: ClassSummary) -> str:
     title = f"{summary.assignment.replace('_', ' ').capitalize()}: class report"
-    return document(title, join([tag("h1", title), _overview_section(summary), _pass_rates_section(summary),
+    return document(title, join([tag("h1", title), _grader_errors_section(summary), _overview_section(summary),
+                                 _pass_rates_section(summary),
                                  _mistakes_section(summary), _trouble_section(summary), _flags_section(summary)]))
 
 

@@ -37,49 +37,54 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .. import course
+from ..kinds import NOTHING_GRADED, Kind, Status, Visibility
 from ..run_tests import TestOutcome
 from ..score import SubmissionResult
 from . import ReportError, mistakes
 from .page import Html, document, join, markdown, points, tag, write_page
 
-KIND_LABELS = {"passed": "passed", "failed": "failed", "not_implemented": "not implemented",
-               "missing": "missing", "error": "error", "limit": "stopped", "not_run": "not run"}
+KIND_LABELS = {Kind.PASSED: "passed", Kind.FAILED: "failed", Kind.NOT_IMPLEMENTED: "not implemented",
+               Kind.MISSING: "missing", Kind.ERROR: "error", Kind.LIMIT: "stopped", Kind.NOT_RUN: "not run",
+               Kind.GRADER_ERROR: "not graded yet"}
 
 KIND_HINTS = {
-    "not_implemented": "The function still raises NotImplementedError: replace that line with your code.",
-    "missing": "Keep the function's name and its solution cell as they were given.",
-    "error": "Your code raised an exception; the message says what and, where it can, on which line.",
-    "limit": "Your code was stopped for taking too much time or memory: look for a loop that does not "
-             "end, or for far more work (or training) than the task needs.",
+    Kind.NOT_IMPLEMENTED: "The function still raises NotImplementedError: replace that line with your code.",
+    Kind.MISSING: "Keep the function's name and its solution cell as they were given.",
+    Kind.ERROR: "Your code raised an exception; the message says what and, where it can, on which line.",
+    Kind.LIMIT: "Your code was stopped for taking too much time or memory: look for a loop that does not "
+                "end, or for far more work (or training) than the task needs.",
+    Kind.GRADER_ERROR: "This test failed because of a problem in the grader, not in your code. It will be "
+                       "run again; its points are not counted until then.",
 }
 
 STATUS_NOTES = {
-    "crashed": ("bad", "Your code stopped the grader's process before all tests could run; "
-                       "the tests that could not run got no points."),
-    "limit": ("warn", "Your code ran out of time or memory; the tests it could not finish got no points."),
-    "unreadable": ("bad", "Your file could not be read as a notebook, so nothing could be graded: "
-                          "see the notes below."),
-    "missing": ("bad", "No notebook was found in your submission, so nothing could be graded: "
-                       "see the notes below."),
+    Status.CRASHED: ("bad", "Your code stopped the grader's process before all tests could run; "
+                            "the tests that could not run got no points."),
+    Status.LIMIT: ("warn", "Your code ran out of time or memory; the tests it could not finish got no points."),
+    Status.UNREADABLE: ("bad", "Your file could not be read as a notebook, so nothing could be graded: "
+                               "see the notes below."),
+    Status.MISSING: ("bad", "No notebook was found in your submission, so nothing could be graded: "
+                            "see the notes below."),
+    Status.GRADER_ERROR: ("warn", "A hidden test failed because of a problem in the grader, not in your code. "
+                                  "Your instructor will grade it again; until then its points are not counted."),
 }
-NOTHING_GRADED = ("unreadable", "missing")
 
 WITHHELD = {
-    "after_due_date": "will be shown after the due date",
-    "after_published": "will be shown when grades are published",
+    Visibility.AFTER_DUE_DATE: "will be shown after the due date",
+    Visibility.AFTER_PUBLISHED: "will be shown when grades are published",
 }
 
 
 def revealed(visibility: str, published: bool, after_due: bool) -> bool:
     """Whether a test's description, outcome and message may be shown."""
-    return (visibility == "visible"
-            or (visibility == "after_due_date" and after_due)
-            or (visibility == "after_published" and published))
+    return (visibility == Visibility.VISIBLE
+            or (visibility == Visibility.AFTER_DUE_DATE and after_due)
+            or (visibility == Visibility.AFTER_PUBLISHED and published))
 
 
 def counted(visibility: str, published: bool, after_due: bool) -> bool:
     """Whether a test's points count towards the points the page shows."""
-    return revealed(visibility, published, after_due) or (visibility == "hidden" and published)
+    return revealed(visibility, published, after_due) or (visibility == Visibility.HIDDEN and published)
 
 
 def _plural(n: int, word: str) -> str:
@@ -92,7 +97,7 @@ def _worth(tests: list[TestOutcome]) -> str:
 
 
 def _test_card(t: TestOutcome) -> Html:
-    kind = t.kind if t.kind in KIND_LABELS else "failed"
+    kind = t.kind
     head = tag("div",
                tag("span", tag("span", KIND_LABELS[kind], class_=f"badge {kind}"), " ", t.description or t.name),
                tag("span", f"{points(t.score)} / {points(t.max_score)}", class_="num muted"),
@@ -114,11 +119,11 @@ def _withheld_notes(tests: list[TestOutcome], published: bool, after_due: bool) 
     unseen = defaultdict(list)
     for t in tests:
         if not revealed(t.visibility, published, after_due):
-            unseen[t.visibility if t.visibility in WITHHELD else "hidden"].append(t)
+            unseen[t.visibility if t.visibility in WITHHELD else Visibility.HIDDEN].append(t)
     notes = [tag("p", f"{_worth(group)} {WITHHELD[why]}.", class_="muted")
              for why, group in unseen.items() if why in WITHHELD]
-    if unseen["hidden"]:
-        what = _worth(unseen["hidden"]).replace("test", "hidden test", 1)
+    if unseen[Visibility.HIDDEN]:
+        what = _worth(unseen[Visibility.HIDDEN]).replace("test", "hidden test", 1)
         notes.append(tag("p", f"Includes {what}; hidden tests never show details." if published else
                          f"{what} will count once grades are published; hidden tests never show details.",
                          class_="muted"))
@@ -144,7 +149,7 @@ def _function_view(fn: str, tests: list[TestOutcome], result: SubmissionResult, 
         return _View(result.function_points(fn), comment=grade.comment)
     if not tests:
         return _View(result.functions.get(fn, 0.0))
-    shown = [t for t in tests if counted(t.visibility, published, after_due)]
+    shown = [t for t in tests if counted(t.visibility, published, after_due) and t.kind.charged]
     if not shown:
         return _View(0.0, withheld=True)
     return _View(round(sum(t.score for t in shown), 6), partial=len(shown) < len(tests))

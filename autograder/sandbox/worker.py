@@ -34,18 +34,16 @@ if __name__ == "__main__":  # the grader's editable install points at paths the 
 import resource  # noqa: E402
 
 from autograder.sandbox import protocol  # noqa: E402
+from autograder.sandbox.limits import Limits as SharedLimits, Stop  # noqa: E402
 
 TRUNCATED = "\n[... output truncated ...]\n"
 
 
 class Limits:
+    """The submission's limits (sandbox/limits.py, the grader's own) and where its processes run."""
+
     def __init__(self, d):
-        self.call_seconds = float(d.get("call_seconds", 20))
-        self.wall_seconds = float(d.get("wall_seconds", 60))
-        self.memory_mb = int(d.get("memory_mb", 2048))
-        self.output_bytes = int(d.get("output_bytes", 64 * 1024))
-        self.file_bytes = int(d.get("file_bytes", 16 * 2**20))
-        self.processes = int(d.get("processes", 32))
+        self.__dict__.update(SharedLimits.from_dict(d).to_dict())
         self.uid = d.get("uid")
         self.judge_uid = d.get("judge_uid")
         self.in_namespace = bool(d.get("in_namespace"))
@@ -225,7 +223,7 @@ class Worker:
 
     def relay(self, message):
         if not self.child:
-            return {"died": "the student process is not running"}
+            return {"died": "the student process is not running", "stop": Stop.GONE}
         try:
             self.child[1].sendall(protocol.pack(message))
         except OSError:
@@ -288,16 +286,16 @@ class Worker:
                 which = "submission" if call_deadline >= deadline else "call"
                 seconds = self.limits.wall_seconds if which == "submission" else self.limits.call_seconds
                 if judging:
-                    return {"died": f"time limit exceeded ({seconds:g} s per {which})"}
+                    return {"died": f"time limit exceeded ({seconds:g} s per {which})", "stop": Stop.TIME}
                 where = f" while running cell {self.current_cell}" if what == "loaded" and self.current_cell else ""
-                return self._kill(f"time limit exceeded ({seconds:g} s per {which}){where}")
+                return self._kill(f"time limit exceeded ({seconds:g} s per {which}){where}", Stop.TIME)
             sock.settimeout(min(remaining, 1.0))
             try:
                 msg = protocol.unpack_from(sock.recv)
             except socket.timeout:
                 continue
             except (EOFError, OSError, protocol.ProtocolError, ValueError):
-                return {"died": "the judge process stopped"} if judging else self._died()
+                return {"died": "the judge process stopped", "stop": Stop.GONE} if judging else self._died()
             if "progress" in msg:
                 self.current_cell = str(msg["progress"])[:200]
                 continue
@@ -311,13 +309,14 @@ class Worker:
         where = f" while running cell {self.current_cell}" if self.current_cell else ""
         self._kill_everything()
         self.child = None
-        return {"died": _describe_exit(status, self.limits) + where, "cell": self.current_cell}
+        text, stop = _describe_exit(status, self.limits)
+        return {"died": text + where, "stop": stop, "cell": self.current_cell}
 
-    def _kill(self, reason):
+    def _kill(self, reason, stop):
         where_cell = self.current_cell
         self._kill_everything()
         self.child = None
-        return {"died": reason, "cell": where_cell}
+        return {"died": reason, "stop": stop, "cell": where_cell}
 
     def _kill_everything(self):
         self._end_judge()
@@ -424,22 +423,26 @@ def _kill_uid(uid):
         time.sleep(0.02)
 
 
-def _describe_exit(status, limits):
+def _describe_exit(status, limits) -> tuple[str, Stop]:
     if status is None:
-        return "the student process stopped"
+        return "the student process stopped", Stop.GONE
     if os.WIFSIGNALED(status):
         sig = os.WTERMSIG(status)
         names = {
-            signal.SIGSEGV: "crashed with a segmentation fault (often infinite recursion or a bad native call)",
-            signal.SIGABRT: "aborted (often because memory ran out: the memory limit may have been exceeded)",
-            signal.SIGXCPU: f"used more than its CPU time limit ({limits.wall_seconds:g} s)",
-            signal.SIGKILL: "was killed (memory limit exceeded or killed from inside)",
-            signal.SIGBUS: "crashed with a bus error",
-            signal.SIGFPE: "crashed with a floating-point exception",
+            signal.SIGSEGV: ("crashed with a segmentation fault (often infinite recursion or a bad native call)",
+                             Stop.SIGNAL),
+            signal.SIGABRT: ("aborted (often because memory ran out: the memory limit may have been exceeded)",
+                             Stop.MEMORY),
+            signal.SIGXCPU: (f"used more than its CPU time limit ({limits.wall_seconds:g} s)", Stop.CPU),
+            signal.SIGKILL: ("was killed (memory limit exceeded or killed from inside)", Stop.MEMORY),
+            signal.SIGBUS: ("crashed with a bus error", Stop.SIGNAL),
+            signal.SIGFPE: ("crashed with a floating-point exception", Stop.SIGNAL),
         }
-        return "the student process " + names.get(sig, f"was stopped by signal {signal.Signals(sig).name}")
+        text, stop = names.get(sig, (f"was stopped by signal {signal.Signals(sig).name}", Stop.SIGNAL))
+        return "the student process " + text, stop
     code = os.WEXITSTATUS(status)
-    return f"the student process exited (exit code {code}): graded code must not call exit() or os._exit()"
+    return (f"the student process exited (exit code {code}): graded code must not call exit() or os._exit()",
+            Stop.EXIT)
 
 
 def _empty(root):
