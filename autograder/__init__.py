@@ -6,7 +6,7 @@ The path a submission takes, one module a step:
     isolate.py     a warm, sandboxed student process per submission (bubblewrap + limits)
     run_tests.py   the hidden suite (autograder/hidden/) against that process -> outcomes
     score.py       outcomes -> SubmissionResult (points per function, Gradescope JSON)
-    record.py      results.json, grades.csv and nbgrader's gradebook, written atomically
+    record.py      result.json, grades.csv and nbgrader's gradebook, written atomically
     lms/           submissions in from, grades out to Canvas, Moodle, Gradescope, LTI 1.3
     reports/       feedback pages for students, class reports for instructors
 

@@ -12,6 +12,7 @@ import os
 import pathlib
 import warnings
 
+from .kinds import Kind
 from .run_tests import run_suite
 from .student import local_student
 
@@ -39,4 +40,13 @@ def hidden_points(assignment: str, function: str, namespace: dict) -> float:
     for o in outcomes:
         if not o.passed:
             print(f"\u2717 {o.description}: {o.message}")
+    broken = [o for o in outcomes if o.kind is Kind.GRADER_ERROR]
+    if broken:
+        # A failing cell, not a quiet zero: the grader's bug must show in the formgrader.
+        raise GraderError(f"{len(broken)} hidden test(s) of {function} failed on their own, not because of the "
+                          f"student's code: {broken[0].message}")
     return sum(o.score for o in outcomes)
+
+
+class GraderError(RuntimeError):
+    """A hidden test's own bug, met while stock nbgrader grades."""

@@ -57,7 +57,7 @@ def add_course_options(p: argparse.ArgumentParser, *folders: str):
                    help="the course root, in nbgrader's layout (default: the current folder)")
     helps = {"submissions": "the students' notebooks (default: COURSE/submitted)",
              "autograded": "nbgrader's graded notebooks, for the formgrader (default: COURSE/autograded)",
-             "results": "the grader's results.json files and grades.csv (default: COURSE/results)"}
+             "results": "the grader's result.json files and grades.csv (default: COURSE/results)"}
     for name in folders:
         p.add_argument(f"--{name}", default=None, metavar="DIR", help=helps[name])
     p.add_argument("--db", default=None, metavar="URL",
@@ -80,7 +80,7 @@ def cmd_grade(args) -> int:
     print(f"{args.assignment}: graded {len(summary.graded) + len(summary.failed)} "
           f"({len(summary.failed)} stopped, crashed or without a readable notebook), "
           f"{len(summary.skipped)} unchanged and skipped, in {summary.seconds:.1f} s")
-    print(f"  results per student: {layout.results}/<student_id>/{args.assignment}/results.json")
+    print(f"  results per student: {layout.results}/<student_id>/{args.assignment}/result.json")
     print(f"  grades table:        {summary.csv_path}")
     if layout.db_url:
         print(f"  graded notebooks:    {layout.autograded}/<student_id>/{args.assignment}/{args.assignment}.ipynb")
@@ -120,7 +120,7 @@ def cmd_demo(args) -> int:
         print(f"  {a:24s} mean {sum(r.score for r in ours) / max(len(ours), 1):5.2f} / {top:g}"
               f"   ({waiting} written answers to grade by hand)")
     print("\nwhere the grades went:")
-    print(f"  {layout.results}/<student>/<assignment>/results.json   (Gradescope's results schema)")
+    print(f"  {layout.results}/<student>/<assignment>/result.json   (docs/results.md; results.json beside it for Gradescope)")
     print(f"  {layout.results / 'grades.csv'}")
     print(f"  {layout.autograded}/<student>/<assignment>/<assignment>.ipynb   (what the formgrader shows)")
     print(f"  {layout.db_url}   (nbgrader's gradebook)")
@@ -137,7 +137,8 @@ def cmd_demo(args) -> int:
 def cmd_release(args) -> int:
     from .release import generate
 
-    folder = generate([course.check_assignment(a) for a in args.assignments] or course.ASSIGNMENTS)
+    folder = generate([course.check_assignment(a) for a in args.assignments] or course.ASSIGNMENTS,
+                      pathlib.Path(args.course).resolve())
     print(f"released {', '.join(args.assignments or course.ASSIGNMENTS)} into {folder}")
     return 0
 
@@ -187,6 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("release", help="regenerate release/ from source/ with nbgrader generate_assignment")
     r.add_argument("assignments", nargs="*", help="default: all of them")
+    r.add_argument("--course", default=".", metavar="DIR", help="the course root (default: the current folder)")
     r.set_defaults(func=cmd_release)
 
     for extra in _extras():

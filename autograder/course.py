@@ -1,21 +1,24 @@
 """Where things live in a course, and what each assignment grades.
 
 The course root holds source/<assignment>/<assignment>.ipynb (the instructor's
-notebooks) and nbgrader's other folders.  What an assignment grades, and how
-many points each function is worth, comes from its hidden suite in
-autograder/hidden/test_<assignment>.py: the suite is the one place that says it.
+notebooks) and nbgrader's other folders.  Everything else about an assignment,
+its hidden suite first, sits in autograder/hidden/<assignment>/: the assignments
+are the folders found there, in the order their UNIT says.  What an assignment
+grades, and how many points each function is worth, is what pytest collects from
+its suite: the suite is the one place that says it.
 """
 from __future__ import annotations
 
+import ast
 import functools
 import hashlib
 import importlib
-import inspect
 import pathlib
 from dataclasses import dataclass
 
 REPO_ROOT = pathlib.Path(__file__).resolve().parent.parent
-ASSIGNMENTS = ("weight_init", "overfitting", "regularization", "dropout", "batchnorm", "universal_approximation")
+PACKAGE = pathlib.Path(__file__).resolve().parent
+HIDDEN = PACKAGE / "hidden"
 
 
 class CourseError(ValueError):
@@ -26,66 +29,65 @@ class SecretWarning(UserWarning):
     """AUTOGRADER_SECRET is the public default, so the hidden inputs can be predicted."""
 
 
-@dataclass(frozen=True)
-class HiddenTest:
-    name: str
-    function: str
-    points: float
-    visibility: str
-    run: object  # the test function itself, called with the `student` fixture
-
-    @property
-    def module(self) -> str:
-        return self.run.__module__
-
-    @property
-    def doc(self) -> str:
-        return inspect.getdoc(self.run) or self.name.removeprefix("test_").replace("_", " ")
+def _unit(folder: pathlib.Path) -> float:
+    """UNIT = n in the folder's __init__.py (read, not imported); folders without one come last."""
+    init = folder / "__init__.py"
+    try:
+        for node in ast.parse(init.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.Assign) and [getattr(t, "id", "") for t in node.targets] == ["UNIT"]:
+                return float(ast.literal_eval(node.value))
+    except (OSError, SyntaxError, ValueError):
+        pass
+    return float("inf")
 
 
-def hidden_suite_module(assignment: str):
-    check_assignment(assignment)
-    module = importlib.import_module(f"autograder.hidden.test_{assignment}")
-    _LOADED.setdefault(assignment, _code_version(assignment))
-    return module
+def _discover() -> tuple[str, ...]:
+    folders = [p for p in HIDDEN.iterdir() if (p / "suite.py").is_file() and p.name.isidentifier()]
+    return tuple(p.name for p in sorted(folders, key=lambda p: (_unit(p), p.name)))
+
+
+ASSIGNMENTS = _discover()
+
+
+def assignment_folder(assignment: str) -> pathlib.Path:
+    return HIDDEN / check_assignment(assignment)
+
+
+def suite_path(assignment: str) -> pathlib.Path:
+    return assignment_folder(assignment) / "suite.py"
 
 
 _LOADED: dict[str, str] = {}
-PACKAGE = pathlib.Path(__file__).resolve().parent
+
+
+def hidden_suite_loaded(assignment: str) -> None:
+    """Note the grading code's version as this process first loads the suite."""
+    _LOADED.setdefault(assignment, _code_version(assignment))
 
 
 def _code_version(assignment: str) -> str:
-    hidden = PACKAGE / "hidden"
-    files = [hidden / f"test_{assignment}.py", *sorted(p for p in hidden.glob("*.py") if not p.name.startswith("test_")),
-             *sorted((PACKAGE / "sandbox").glob("*.py")), PACKAGE / "run_tests.py", PACKAGE / "student.py"]
+    folder = assignment_folder(assignment)
+    files = [*sorted(p for p in folder.glob("*.py") if p.name != "test_experiment.py"),
+             *sorted(HIDDEN.glob("*.py")), *sorted((PACKAGE / "sandbox").glob("*.py")),
+             PACKAGE / "run_tests.py", PACKAGE / "student.py"]
     h = hashlib.sha256()
     for path in files:
-        h.update(path.name.encode() + b"\0" + path.read_bytes())
+        h.update(str(path.relative_to(PACKAGE)).encode() + b"\0" + path.read_bytes())
     return h.hexdigest()[:16]
 
 
 def grading_code_version(assignment: str) -> str:
     """The hidden suite, its shared helpers and the code that runs them, as this process
     loaded them: a long-lived Dask worker keeps what it imported, whatever is on disk now."""
-    hidden_suite_module(assignment)
+    hidden_suite_loaded(assignment)
     return _LOADED[assignment]
 
 
-@functools.lru_cache(maxsize=None)
-def hidden_tests(assignment: str) -> tuple[HiddenTest, ...]:
-    """The graded tests of an assignment, in the order the suite defines them."""
-    module = hidden_suite_module(assignment)
-    found = []
-    for name, fn in vars(module).items():
-        if not (name.startswith("test_") and callable(fn)):
-            continue
-        marks = [m for m in getattr(fn, "pytestmark", []) if m.name == "graded"]
-        if not marks:
-            raise CourseError(f"{module.__name__}.{name} has no @graded(...) marker")
-        kw = marks[0].kwargs
-        found.append(HiddenTest(name, kw["function"], float(kw["points"]), kw["visibility"], fn))
-    found.sort(key=lambda t: t.run.__code__.co_firstlineno)
-    return tuple(found)
+def hidden_tests(assignment: str):
+    """The graded tests of an assignment (run_tests.HiddenTest), as pytest collects them."""
+    from .run_tests import hidden_tests
+
+    return hidden_tests(assignment)
 
 
 def functions(assignment: str) -> dict[str, float]:
@@ -94,6 +96,21 @@ def functions(assignment: str) -> dict[str, float]:
     for t in hidden_tests(assignment):
         points[t.function] = points.get(t.function, 0.0) + t.points
     return points
+
+
+@functools.lru_cache(maxsize=None)
+def mistakes(assignment: str) -> dict:
+    """Name -> hidden.Mistake, from the assignment's mistakes.py (none if it has no such file)."""
+    if not (assignment_folder(assignment) / "mistakes.py").is_file():
+        return {}
+    return importlib.import_module(f"autograder.hidden.{assignment}.mistakes").Mistakes.all()
+
+
+def mistake(assignment: str, name: str | None):
+    """The named Mistake of the assignment, or None (no name, or one the table lacks)."""
+    if not name or assignment not in ASSIGNMENTS:
+        return None
+    return mistakes(assignment).get(name)
 
 
 def check_assignment(assignment: str) -> str:
@@ -129,7 +146,7 @@ class Layout:
 
     nbgrader owns submitted/, autograded/ and feedback/: `nbgrader autograde
     --force` deletes autograded/<student>/<assignment>/ whole, so the grader's
-    results.json files live beside those folders, never inside them."""
+    result.json files live beside those folders, never inside them."""
 
     root: pathlib.Path
     submitted: pathlib.Path

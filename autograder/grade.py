@@ -3,7 +3,7 @@
     read -> isolate -> run hidden tests -> score -> record
 
 grade_batch is what `autograder grade` runs.  It is resumable: a submission
-whose results.json already records the same file and the same suite is not
+whose result.json already records the same file and the same suite is not
 graded again (unless regrade=True), and results land one atomic file at a time.
 """
 from __future__ import annotations

@@ -13,7 +13,7 @@ two things, and the grader writes both as `nbgrader autograde` would:
   cell and one comment per solution cell, decided as SaveAutoGrades decides
   them, from that notebook.
 
-The grader's own record, results/<student>/<assignment>/results.json, lives
+The grader's own record, results/<student>/<assignment>/result.json, lives
 outside autograded/: stock `nbgrader autograde --force` deletes that folder,
 and the next `autograder grade` writes the graded notebooks back.
 
@@ -240,7 +240,6 @@ def _defuse_markdown(nb, book: SourceBook):
 def results_text(result: SubmissionResult, function: str) -> str:
     """What a function's test cell shows the grader: each test's outcome, as a student
     may see it once grades are published."""
-    from .reports import mistakes
     from .reports.feedback import counted, revealed
 
     tests = [t for t in result.tests if t.function == function]
@@ -256,7 +255,7 @@ def results_text(result: SubmissionResult, function: str) -> str:
         if not t.passed and t.message:
             line += f": {t.message}"
         lines.append(line)
-        known = mistakes.describe(t.mistake) if not t.passed else None
+        known = course.mistake(result.assignment, t.mistake) if not t.passed else None
         if known:
             lines.append(f"    common mistake: {known.title}")
     if withheld:
@@ -413,7 +412,7 @@ def has_gradebook(layout: course.Layout) -> bool:
 
 def pull_manual_grades(layout: course.Layout, results: list[SubmissionResult]) -> list[SubmissionResult]:
     """Copy what graders entered in the formgrader into each result's `manual` (and its
-    results.json, and grades.csv), so every export adds up the same total as the gradebook."""
+    result.json, and grades.csv), so every export adds up the same total as the gradebook."""
     if not has_gradebook(layout):
         return results
     from nbgrader.api import MissingEntry

@@ -61,12 +61,14 @@ class Sandbox:
         self.hide = tuple(pathlib.Path(p).resolve() for p in hide)
         self.slot = slot
         self.import_tensorflow = import_tensorflow
+        why = "isolation is off (isolation = none)"
         if isolation == "auto":
             isolation = "bwrap" if bwrap_available() else "none"
+            why = ("isolation is weaker: bubblewrap is not available. Install the Debian package 'bubblewrap' for "
+                   "real isolation")
         if isolation == "none":
-            warnings.warn("isolation is weaker: bubblewrap is not available, so student code runs without a filesystem, network or PID "
-                          "sandbox, only with resource limits. Install the Debian package 'bubblewrap' for real "
-                          "isolation.", IsolationWarning, stacklevel=2)
+            warnings.warn(f"{why}: student code runs without a filesystem, network or PID sandbox, only with "
+                          "resource limits", IsolationWarning, stacklevel=2)
         self.isolation = isolation
         self._proc = None
         self._log = None

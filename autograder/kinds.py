@@ -1,4 +1,4 @@
-"""The words a result is made of, as enums (their values are what results.json stores).
+"""The words a result is made of, as enums (their values are what result.json stores).
 
     Kind        what happened to one test
     Status      what happened to one submission

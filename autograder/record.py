@@ -1,9 +1,10 @@
-"""Step 5, record: results.json per submission and grades.csv (gradebook.py does nbgrader's side).
+"""Step 5, record: result.json per submission and grades.csv (gradebook.py does nbgrader's side).
 
-results.json (Gradescope's schema) is the record of truth; grades.csv is
-rebuilt from all of them, so a batch killed half-way never leaves a duplicated
-or half-written row.  Every file is written to a temporary name and renamed
-into place, which is atomic on POSIX.
+result.json (the project's schema, docs/results.md) is the record of truth;
+results.json beside it is the same result exported in Gradescope's schema, for
+tools that read that.  grades.csv is rebuilt from all records, so a batch killed
+half-way never leaves a duplicated or half-written row.  Every file is written
+to a temporary name and renamed into place, which is atomic on POSIX.
 """
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ import tempfile
 from . import course
 from .score import SubmissionResult
 
-RESULTS = "results.json"
+RESULT = "result.json"
+GRADESCOPE = "results.json"
 
 
 def atomic_write(path: pathlib.Path, text: str):
@@ -36,26 +38,27 @@ def atomic_write(path: pathlib.Path, text: str):
 
 
 def results_path(out_dir: pathlib.Path, student_id: str, assignment: str) -> pathlib.Path:
-    return pathlib.Path(out_dir) / student_id / assignment / RESULTS
+    return pathlib.Path(out_dir) / student_id / assignment / RESULT
 
 
 def write_result(out_dir: pathlib.Path, result: SubmissionResult) -> pathlib.Path:
     path = results_path(out_dir, result.student_id, result.assignment)
-    atomic_write(path, json.dumps(result.to_gradescope(), indent=1))
+    atomic_write(path.with_name(GRADESCOPE), json.dumps(result.to_gradescope(), indent=1))
+    atomic_write(path, json.dumps(result.to_record(), indent=1))  # last: the record says the export is done
     return path
 
 
 def read_result(path: pathlib.Path) -> SubmissionResult | None:
     """None for a file that is missing or not ours (never half-written: see atomic_write)."""
     try:
-        return SubmissionResult.from_gradescope(json.loads(path.read_text(encoding="utf-8")))
+        return SubmissionResult.from_record(json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError, KeyError, TypeError, IndexError):
         return None
 
 
 def load_results(out_dir: pathlib.Path, assignment: str | None = None) -> list[SubmissionResult]:
     """Every recorded result under out_dir (of one assignment, or all), by student."""
-    pattern = f"*/{assignment}/{RESULTS}" if assignment else f"*/*/{RESULTS}"
+    pattern = f"*/{assignment}/{RESULT}" if assignment else f"*/*/{RESULT}"
     found = (read_result(p) for p in sorted(pathlib.Path(out_dir).glob(pattern)))
     return [r for r in found if r is not None]
 

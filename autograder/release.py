@@ -6,19 +6,37 @@ the repository's copies; nbgrader copies the files they point to).
 """
 from __future__ import annotations
 
-import os
 import pathlib
 import shutil
-import subprocess
-import sys
 import tempfile
 
+from nbgrader.apps import NbGraderAPI
+
 from . import course
+from .gradebook import ensure_alembic
+
+
+def nbgrader_api(root: pathlib.Path) -> NbGraderAPI:
+    """nbgrader's own API on the course at root, with its nbgrader_config.py and gradebook.db."""
+    ensure_alembic()
+    config = course.nbgrader_config(root)
+    config.CourseDirectory.root = str(root)
+    config.CourseDirectory.db_url = f"sqlite:///{pathlib.Path(root) / 'gradebook.db'}"
+    return NbGraderAPI(config=config)
+
+
+def check(outcome: dict, what: str) -> dict:
+    """An NbGraderAPI call's outcome, or a CourseError with nbgrader's log."""
+    if not outcome["success"]:
+        raise course.CourseError(f"nbgrader {what} failed:\n{outcome.get('log', '')[-3000:]}"
+                                 f"{outcome.get('error', '')[-3000:]}")
+    return outcome
 
 
 def generate(assignments=course.ASSIGNMENTS, root: pathlib.Path = course.REPO_ROOT,
              dest: pathlib.Path | None = None) -> pathlib.Path:
-    """Run `nbgrader generate_assignment --force` for each assignment; return the release folder.
+    """Run nbgrader's generate_assignment (through its NbGraderAPI) for each assignment, with the
+    course's nbgrader_config.py; return the release folder.
 
     With dest, the course is copied to a scratch root first so the repository's
     release/ and gradebook stay untouched (the freshness test uses this)."""
@@ -31,16 +49,11 @@ def generate(assignments=course.ASSIGNMENTS, root: pathlib.Path = course.REPO_RO
         shutil.copytree(root / "source", work / "source", symlinks=True)
         for name in ("nbgrader_config.py", "visual.py", "checks.py"):
             shutil.copy(root / name, work / name)
-    env = dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""))
     try:
+        api = nbgrader_api(work)
         for a in assignments:
             course.source_notebook(a, root)
-            proc = subprocess.run(
-                [sys.executable, "-m", "nbgrader", "generate_assignment", a, "--force",
-                 f"--CourseDirectory.root={work}", f"--CourseDirectory.db_url=sqlite:///{work}/gradebook.db"],
-                cwd=work, env=env, capture_output=True, text=True)
-            if proc.returncode != 0 or not (work / "release" / a / f"{a}.ipynb").exists():
-                raise course.CourseError(f"nbgrader generate_assignment {a} failed:\n{proc.stdout[-3000:]}{proc.stderr[-3000:]}")
+            check(api.generate_assignment(a, force=True, create=True), f"generate_assignment {a}")
         if dest is None:
             return root / "release"
         if pathlib.Path(dest).exists():

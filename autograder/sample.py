@@ -2,21 +2,20 @@
 
 Each student's notebook starts from the released notebook; solution cells get
 the reference code, a correct alternative or a known-wrong variant (from
-tests/variants/<assignment>.py), or stay untouched.  A few submissions are
+the assignment's variants/ folder), or stay untouched.  A few submissions are
 broken or hostile on purpose, so every run exercises the error paths too.
 """
 from __future__ import annotations
 
 import copy
-import importlib.util
 import json
 import pathlib
 import random
 import re
+from dataclasses import dataclass
 
 from . import course
 
-VARIANTS_DIR = course.REPO_ROOT / "tests" / "variants"
 _SOLUTION = re.compile(r"^([ \t]*)### BEGIN SOLUTION\n(.*?)^[ \t]*### END SOLUTION\n?", re.M | re.S)
 _HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS\n.*?^[ \t]*### END HIDDEN TESTS\n?", re.M | re.S)
 
@@ -29,25 +28,43 @@ HOSTILE = {
 }
 
 
-def _variants_module(assignment: str):
-    path = VARIANTS_DIR / f"{assignment}.py"
-    if not path.exists():
-        return None
-    spec = importlib.util.spec_from_file_location(f"variants_{assignment}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+@dataclass(frozen=True)
+class Variant:
+    """A student-like solution of one function, from autograder/hidden/<a>/variants/<function>/:
+    right_<label>.py must get full marks, wrong_<label>.py must lose points on its function only
+    (and name `mistake`, when its first line says `# expect: <mistake>`)."""
+
+    function: str
+    label: str
+    right: bool
+    code: str
+    mistake: str | None = None
 
 
-def variants(assignment: str):
-    """(WRONG, RIGHT) from tests/variants/<assignment>.py, or empty dicts."""
-    module = _variants_module(assignment)
-    return getattr(module, "WRONG", {}), getattr(module, "RIGHT", {})
+_EXPECT = re.compile(r"\A# expect: (\w+)\n")
+
+
+def variants(assignment: str) -> list[Variant]:
+    folder = course.assignment_folder(assignment) / "variants"
+    found = []
+    for path in sorted(folder.glob("*/*.py")):
+        kind, _, label = path.stem.partition("_")
+        if kind not in ("right", "wrong"):
+            continue
+        text = path.read_text(encoding="utf-8")
+        expect = _EXPECT.match(text)
+        found.append(Variant(path.parent.name, label, kind == "right", text[expect.end():] if expect else text,
+                             expect.group(1) if expect else None))
+    return found
 
 
 def written_answers(assignment: str) -> dict[str, dict[str, str]]:
-    """grade_id -> {"sound": text, "weak": text} for the assignment's written answers."""
-    return getattr(_variants_module(assignment), "ANSWERS", {})
+    """grade_id -> {"sound": text, "weak": text}, from variants/<grade_id>/{sound,weak}.md."""
+    folder = course.assignment_folder(assignment) / "variants"
+    answers: dict[str, dict[str, str]] = {}
+    for path in sorted(folder.glob("*/*.md")):
+        answers.setdefault(path.parent.name, {})[path.stem] = path.read_text(encoding="utf-8")
+    return answers
 
 
 ANSWER_QUALITY = {"solution": "sound", "alternative": "sound", "wrong": "weak"}
@@ -99,20 +116,19 @@ def make_submission(assignment: str, kind: str, rng: random.Random, root=course.
     """(notebook bytes, description) for one generated student."""
     base = student_notebook(assignment, root)
     ref = reference_code(assignment, root)
-    wrong, right = variants(assignment)
+    by_function: dict[tuple[bool, str], list[Variant]] = {}
+    for v in variants(assignment):
+        by_function.setdefault((v.right, v.function), []).append(v)
     functions = list(ref)
     code = dict(ref)
     label = kind
-    if kind == "wrong" and wrong:
-        for fn in rng.sample([f for f in functions if wrong.get(f)], k=min(2, len([f for f in functions if wrong.get(f)]))):
-            name, variant = rng.choice(sorted(wrong[fn].items()))
-            code[fn] = variant["code"]
-            label += f" {fn}:{name}"
-    elif kind == "alternative" and right:
-        for fn in [f for f in functions if right.get(f)]:
-            name, variant = rng.choice(sorted(right[fn].items()))
-            code[fn] = variant
-            label += f" {fn}:{name}"
+    if kind in ("wrong", "alternative"):
+        right = kind == "alternative"
+        offered = [f for f in functions if (right, f) in by_function]
+        for fn in offered if right else rng.sample(offered, k=min(2, len(offered))):
+            variant = rng.choice(by_function[right, fn])
+            code[fn] = variant.code
+            label += f" {fn}:{variant.label}"
     elif kind == "untouched":
         code = {}
     elif kind in HOSTILE:

@@ -1,8 +1,9 @@
-"""Step 4, score: test outcomes -> a SubmissionResult, and its Gradescope JSON.
+"""Step 4, score: test outcomes -> a SubmissionResult.
 
-A SubmissionResult is plain data: it round-trips through results.json
-(to_gradescope / from_gradescope), which is the record every later step
-(CSV, gradebook, LMS exports, feedback, reports) reads.
+A SubmissionResult is plain data: it round-trips through result.json (to_record /
+from_record, the project's own schema, docs/results.md), which is the record every
+later step (CSV, gradebook, LMS exports, feedback, reports) reads.  Gradescope's
+results.json is an export of it (to_gradescope), never read back.
 
 Its points have two sources.  The grader decides `functions` (the hidden
 tests) and whether a written answer was left blank.  People decide the rest in
@@ -13,13 +14,13 @@ published, so `score` is always the total the gradebook shows.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 from . import course
 from .kinds import Kind, Status
 from .run_tests import TestOutcome
 
-SCHEMA = "dl-overfitting/2"
+SCHEMA = "dl-overfitting/result/3"
 
 
 @dataclass
@@ -112,7 +113,7 @@ class SubmissionResult:
     def max_score(self) -> float:
         return round(sum(self.max_functions.values()) + sum(w.max_score for w in self.written), 6)
 
-    # -- Gradescope's results.json --------------------------------------
+    # -- an export: Gradescope's results.json ----------------------------
     def to_gradescope(self) -> dict:
         lines = [f"{self.assignment}: {self.score:g} / {self.max_score:g} points"]
         if self.pending_manual:
@@ -142,43 +143,25 @@ class SubmissionResult:
                 }
                 for i, t in enumerate(self.tests)
             ],
-            "extra_data": {
-                "schema": SCHEMA,
-                "student_id": self.student_id,
-                "assignment": self.assignment,
-                "functions": self.functions,
-                "max_functions": self.max_functions,
-                "problems": self.problems,
-                "tampering": self.tampering,
-                "unverified": self.unverified,
-                "status": self.status,
-                "fingerprint": self.fingerprint,
-                "late": self.late,
-                "submitted_at": self.submitted_at,
-                "printed": self.output,
-                "written": [asdict(w) for w in self.written],
-                "manual": {gid: asdict(m) for gid, m in self.manual.items()},
-            },
+            "extra_data": {"student_id": self.student_id, "assignment": self.assignment, "status": self.status},
         }
 
-    @classmethod
-    def from_gradescope(cls, data: dict) -> "SubmissionResult":
-        extra = data["extra_data"]
-        tests = [
-            TestOutcome(t["extra_data"]["test"], t["tags"][0], t["max_score"], t["score"], t["output"],
-                        t["visibility"], t["extra_data"]["kind"], t["extra_data"]["mistake"],
-                        t["name"].split(": ", 1)[-1])
-            for t in data["tests"]
-        ]
-        return cls(extra["student_id"], extra["assignment"], tests, dict(extra["functions"]),
-                   dict(extra["max_functions"]), list(extra["problems"]), list(extra["tampering"]),
-                   list(extra.get("unverified", [])), extra["status"], extra["fingerprint"], data.get("execution_time", 0.0),
-                   extra.get("printed", ""), extra.get("late", False), extra.get("submitted_at", ""),
-                   [WrittenAnswer(**w) for w in extra.get("written", [])],
-                   {gid: ManualGrade(**m) for gid, m in extra.get("manual", {}).items()})
+    # -- the record: result.json ------------------------------------------
+    def to_record(self) -> dict:
+        """The project's own record (schema SCHEMA): every field as it is, plus the totals."""
+        return {"schema": SCHEMA, **asdict(self),
+                "totals": {"score": self.score, "max_score": self.max_score, "auto_score": self.auto_score,
+                           "pending_manual": self.pending_manual}}
 
-    def to_dict(self) -> dict:
-        return asdict(self)
+    @classmethod
+    def from_record(cls, data: dict) -> "SubmissionResult":
+        if data.get("schema") != SCHEMA:
+            raise ValueError(f"not a {SCHEMA} record: {data.get('schema')!r}")
+        known = {f.name: data[f.name] for f in fields(cls) if f.name in data}
+        known["tests"] = [TestOutcome(**t) for t in data["tests"]]
+        known["written"] = [WrittenAnswer(**w) for w in data.get("written", [])]
+        known["manual"] = {gid: ManualGrade(**m) for gid, m in data.get("manual", {}).items()}
+        return cls(**known)
 
 
 def score(student_id: str, assignment: str, outcomes: list[TestOutcome], **details) -> SubmissionResult:

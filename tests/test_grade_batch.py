@@ -150,11 +150,11 @@ def test_killed_batch_resumes_without_regrading_or_duplicates(tmp_path):
            "--submissions", str(tmp_path / "submitted"), "--results", str(tmp_path / "out"), "--db", "", "--jobs", "1"]
     proc = subprocess.Popen(cmd, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     deadline = time.time() + 120
-    while time.time() < deadline and len(list((tmp_path / "out").glob(f"*/{A}/results.json"))) < 3:
+    while time.time() < deadline and len(list((tmp_path / "out").glob(f"*/{A}/result.json"))) < 3:
         time.sleep(0.1)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    done_before = {p: p.stat().st_mtime_ns for p in (tmp_path / "out").glob(f"*/{A}/results.json")}
+    done_before = {p: p.stat().st_mtime_ns for p in (tmp_path / "out").glob(f"*/{A}/result.json")}
     assert 3 <= len(done_before) < 10, "the kill should land mid-batch"
     rerun = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, check=True)
     assert f"{len(done_before)} unchanged and skipped" in rerun.stdout
@@ -162,7 +162,7 @@ def test_killed_batch_resumes_without_regrading_or_duplicates(tmp_path):
         assert p.stat().st_mtime_ns == mtime, f"{p} was graded again"
     rows = (tmp_path / "out" / "grades.csv").read_text().splitlines()[1:]
     assert sorted(r.split(",")[0] for r in rows) == [f"student{i:03d}" for i in range(1, 11)]
-    for p in (tmp_path / "out").glob(f"*/{A}/results.json"):
+    for p in (tmp_path / "out").glob(f"*/{A}/result.json"):
         json.loads(p.read_text())  # every file is whole
 
 

@@ -115,7 +115,7 @@ def test_exit_at_load_time_costs_only_that_cell(sandbox):
 def test_results_files_cannot_be_overwritten(tmp_path):
     submitted, out = tmp_path / "submitted", tmp_path / "out"
     sample.build_class(submitted, [A], students=2, kinds=["solution", "solution"])
-    attack = (f"for p in [{str(out / 'grades.csv')!r}, {str(out / 'student001' / A / 'results.json')!r},"
+    attack = (f"for p in [{str(out / 'grades.csv')!r}, {str(out / 'student001' / A / 'result.json')!r},"
               f" {str(tmp_path / 'gradebook.db')!r}]:\n"
               "    try:\n        os.makedirs(os.path.dirname(p), exist_ok=True)\n"
               "        open(p, 'w').write('{\"score\": 1000}')\n    except OSError:\n        pass\n")

@@ -20,10 +20,7 @@ A = "weight_init"
 def fake_course(tmp_path: pathlib.Path) -> pathlib.Path:
     """A course root shaped like the repository: the real package, two suites, one notebook folder."""
     root = tmp_path / "course"
-    shutil.copytree(course.REPO_ROOT / "autograder", root / "autograder",
-                    ignore=shutil.ignore_patterns("__pycache__", "test_*.py"))
-    (root / "autograder" / "hidden" / f"test_{A}.py").write_text("# the weight_init suite\n")
-    (root / "autograder" / "hidden" / "test_dropout.py").write_text("# another assignment's suite\n")
+    shutil.copytree(course.REPO_ROOT / "autograder", root / "autograder", ignore=shutil.ignore_patterns("__pycache__"))
     (root / "autograder" / "__pycache__").mkdir()
     (root / "autograder" / "__pycache__" / "x.pyc").write_bytes(b"\0")
     for name in ("pyproject.toml", "requirements.txt", "visual.py", "checks.py"):
@@ -47,9 +44,10 @@ def test_zip_holds_what_gradescope_and_the_grader_need(tmp_path):
         visual = z.read(f"source/{A}/visual.py")
         setup = z.read("setup.sh").decode()
     assert {"setup.sh", "run_autograder", "pyproject.toml", "requirements.txt", "visual.py", "checks.py",
-            f"source/{A}/{A}.ipynb", f"autograder/hidden/test_{A}.py", "autograder/hidden/__init__.py",
+            f"source/{A}/{A}.ipynb", f"autograder/hidden/{A}/suite.py", f"autograder/hidden/{A}/mistakes.py", "autograder/hidden/__init__.py",
             "autograder/lms/gradescope.py", "autograder/grade.py"} <= names
-    assert "autograder/hidden/test_dropout.py" not in names, "other assignments' suites stay out"
+    assert not [n for n in names if n.startswith("autograder/hidden/dropout/")], "other assignments stay out"
+    assert not [n for n in names if "/variants/" in n or n.endswith("test_experiment.py")], "solutions stay out"
     assert not [n for n in names if "__pycache__" in n or ".ipynb_checkpoints" in n]
     assert visual == b"# visual.py\n", "symlinked helpers travel as files"
     assert modes["run_autograder"] & 0o777 == 0o755 and modes["setup.sh"] & 0o777 == 0o755
@@ -92,7 +90,7 @@ def test_zip_for_a_missing_suite_or_notebook_is_refused(tmp_path):
     root = fake_course(tmp_path)
     with pytest.raises(course.CourseError, match="instructor notebook"):
         gradescope.build_zip("overfitting", tmp_path / "x.zip", root)
-    (root / "autograder" / "hidden" / f"test_{A}.py").unlink()
+    (root / "autograder" / "hidden" / A / "suite.py").unlink()
     with pytest.raises(course.CourseError, match="hidden suite"):
         gradescope.build_zip(A, tmp_path / "x.zip", root)
     assert not (tmp_path / "x.zip").exists()
@@ -133,7 +131,7 @@ def test_run_writes_results_json_to_the_specification(tmp_path):
     assert "extra files were ignored: notes.txt" in written["output"]
     assert written["visibility"] == "after_published", "the total would give hidden tests away"
     assert {t["visibility"] for t in written["tests"]} == {"after_published"}
-    assert written["extra_data"]["late"] is True
+    assert written["extra_data"]["status"] == "graded"
 
 
 def test_visible_only_results_stay_visible_and_a_missing_notebook_is_graded_as_such(tmp_path):
@@ -177,8 +175,7 @@ def test_a_tree_without_the_zip_config_is_a_clear_error(tmp_path):
 
 def _gradeable_assignment() -> str | None:
     for a in course.ASSIGNMENTS:
-        if (course.REPO_ROOT / "source" / a / f"{a}.ipynb").is_file() and \
-                (course.REPO_ROOT / "autograder" / "hidden" / f"test_{a}.py").is_file():
+        if (course.REPO_ROOT / "source" / a / f"{a}.ipynb").is_file():
             return a
     return None
 

@@ -232,11 +232,11 @@ def test_lti_reports_pending_manual_grading_to_the_platform(graded):
 
 def test_stock_autograde_force_keeps_the_graders_results_and_the_totals(tmp_path):
     layout = graded_course(tmp_path / "course", kinds=["solution", "wrong", "alternative"])
-    results_before = {p: p.read_bytes() for p in layout.results.rglob("results.json")}
+    results_before = {p: p.read_bytes() for p in layout.results.rglob("result.json")}
     proc = nbgrader(layout.root, "autograde", A, "--force")
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert "Inconsistent checksums" not in proc.stderr
-    assert {p: p.read_bytes() for p in layout.results.rglob("results.json")} == results_before
+    assert {p: p.read_bytes() for p in layout.results.rglob("result.json")} == results_before
     assert export_totals(layout) == csv_totals(layout), "stock nbgrader and the grader agree on honest work"
     nb = nbformat.read(gradebook.graded_path(layout, "student001", A), as_version=4)
     assert gradebook.GRADED_MARK not in nb.metadata, "stock autograde wrote its own notebook"

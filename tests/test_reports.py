@@ -1,14 +1,13 @@
 """Feedback pages and class reports (autograder/reports/): content, visibility, escaping, CLI.
 
 Most tests build results by hand, so each checks one rule on known data; the
-slow test at the end grades the wrong variants of tests/variants/ in-process
+slow test at the end grades the wrong variants of each assignment in-process
 and checks that both pages name the mistakes those variants were built to make.
 """
 import argparse
 import base64
 import csv
 import html
-import importlib
 import io
 import json
 import re
@@ -16,8 +15,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from autograder import course, record, run_tests
-from autograder.reports import ReportError, commands, loading, mistakes
+from autograder import course, record, run_tests, sample
+from autograder.reports import ReportError, class_report, commands, loading
 from autograder.reports.bench import write_class
 from autograder.reports.class_report import render_class_report, summarise, write_class_report
 from autograder.reports.feedback import counted, render_feedback, revealed, write_feedback
@@ -88,14 +87,14 @@ def test_feedback_lists_functions_points_and_names_the_known_mistake():
         outcome("he_init", "test_he_shape", description="he_init returns an n x m matrix"),
     ])
     text = text_of(render_feedback(result, published=True, after_due=True))
-    he = mistakes.MISTAKES["he_uses_xavier_spread"]
+    he = course.mistake(ASSIGNMENT, "he_uses_xavier_spread")
     assert he.title in text and flat(he.explanation) in text
     assert "the weights' spread is too small for ReLU layers" in text
     assert "relu keeps positive values" in text and "he_init returns an n x m matrix" in text
     assert re.search(r"relu\s+1 / 1 points", text) and re.search(r"he_init\s+1 / 3 points", text)
     assert "2 / 4 points" in text and "so far" not in text
     # a passed test shows no mistake, and other mistakes are not mentioned
-    assert mistakes.MISTAKES["relu_modifies_input"].title not in text
+    assert course.mistake(ASSIGNMENT, "relu_modifies_input").title not in text
 
 
 def test_feedback_falls_back_to_the_message_for_an_unknown_mistake():
@@ -163,7 +162,7 @@ def test_feedback_shows_each_test_only_as_its_visibility_allows(published, after
     page = render_feedback(_one_test_per_visibility(), published=published, after_due=after_due)
     for v in VISIBILITIES:
         shown = revealed(v, published, after_due)
-        for secret in (f"MESSAGE-{v}", f"DESCRIPTION-{v}", mistakes.title(MISTAKE_BY_VISIBILITY[v])):
+        for secret in (f"MESSAGE-{v}", f"DESCRIPTION-{v}", class_report._title(ASSIGNMENT, MISTAKE_BY_VISIBILITY[v])):
             assert (secret in text_of(page)) == shown, (v, secret)
         assert (MISTAKE_BY_VISIBILITY[v] in page) is False  # short names are for instructors
     assert "hidden test" in text_of(page)  # a hidden test's existence is told, nothing more
@@ -240,7 +239,7 @@ def test_a_graders_override_of_a_function_counts_everywhere():
     assert result.function_points("he_init") == 3.5 and result.score == 8.5
     text = text_of(render_feedback(result, published=True))
     assert re.search(r"he_init\s+3.5 / 4 points", text) and "set by hand" in text
-    again = SubmissionResult.from_gradescope(json.loads(json.dumps(result.to_gradescope())))
+    again = SubmissionResult.from_record(json.loads(json.dumps(result.to_record())))
     assert (again.score, again.written, again.manual) == (8.5, result.written, result.manual)
     [row] = csv.DictReader(io.StringIO(record.grades_csv([again])))
     assert [row[k] for k in ("relu", "he_init", "answer_he_factor", "score", "max_score")] == ["3", "3.5", "2", "8.5", "9"]
@@ -289,9 +288,9 @@ def test_write_feedback_writes_one_page_per_student_with_the_flags(tmp_path):
 
 def test_write_feedback_keeps_odd_student_ids_inside_the_folder(tmp_path):
     write_class(tmp_path / "out", [make_result("ok", [outcome("relu", "t")])])
-    raw = tmp_path / "out" / "ok" / ASSIGNMENT / "results.json"
+    raw = tmp_path / "out" / "ok" / ASSIGNMENT / "result.json"
     data = json.loads(raw.read_text())
-    data["extra_data"]["student_id"] = "../../etc"
+    data["student_id"] = "../../etc"
     raw.write_text(json.dumps(data))
     [path] = write_feedback(loading.load(tmp_path / "out", ASSIGNMENT), tmp_path / "fb")
     assert path.resolve().is_relative_to((tmp_path / "fb").resolve())
@@ -358,7 +357,7 @@ def _section(text, title, next_title):
 def test_class_report_page_shows_every_section_with_plots():
     page = render_class_report(summarise(_class()))
     text = text_of(page)
-    assert mistakes.MISTAKES["he_uses_xavier_spread"].title in text
+    assert course.mistake(ASSIGNMENT, "he_uses_xavier_spread").title in text
     assert "relu returned shape (#, #)" in text
     trouble = _section(text, "Time-outs and errors", "Submissions that need a look")
     assert all(s in trouble for s in ("crasher", "timeout", "raiser")) and "patcher" not in trouble
@@ -420,7 +419,7 @@ def test_cli_user_errors_print_one_line(case, expected, tmp_path, capsys):
     if case in ("corrupt", "unwritable"):
         write_class(out, [make_result("ana", [outcome("relu", "t")])])
     if case == "corrupt":
-        (out / "ana" / ASSIGNMENT / "results.json").write_text("{not json")
+        (out / "ana" / ASSIGNMENT / "result.json").write_text("{not json")
     if case == "unwritable":
         dest.write_text("a file where the folder should be")
     for command in ("feedback", "report"):
@@ -441,37 +440,28 @@ def test_library_errors_are_report_errors(tmp_path):
         loading.load(tmp_path / "nowhere", ASSIGNMENT)
 
 
-# -- the mistakes table against the suites ------------------------------------------------------
-
-HIDDEN = course.REPO_ROOT / "autograder" / "hidden"
-VARIANTS = course.REPO_ROOT / "tests" / "variants"
-RAISED = re.compile(r"KnownMistake\(\s*[\"'](\w+)[\"']")
+# -- the mistakes tables against the suites and the variants ------------------------------------
 
 
-def _variants(assignment):
-    return importlib.import_module(f"tests.variants.{assignment}")
+@pytest.mark.parametrize("assignment", course.ASSIGNMENTS)
+def test_every_mistake_a_variant_expects_is_in_its_assignments_table(assignment):
+    expected = {v.mistake for v in sample.variants(assignment) if v.mistake}
+    assert expected, f"no wrong variant of {assignment} expects a known mistake"
+    missing = sorted(expected - set(course.mistakes(assignment)))
+    assert not missing, f"add these to autograder/hidden/{assignment}/mistakes.py: {missing}"
 
 
-def test_every_mistake_the_suites_name_is_in_the_table():
-    suites = sorted(HIDDEN.glob("test_*.py"))
-    if not suites:
-        pytest.skip("no hidden suite exists yet in autograder/hidden/")
-    named = {name for path in suites for name in RAISED.findall(path.read_text(encoding="utf-8"))}
-    for path in sorted(VARIANTS.glob("*.py")):
-        if path.stem != "__init__":
-            named |= {v["mistake"] for labels in getattr(_variants(path.stem), "WRONG", {}).values()
-                      for v in labels.values() if v.get("mistake")}
-    assert named, "the hidden suites raise no KnownMistake"
-    missing = sorted(named - set(mistakes.MISTAKES))
-    assert not missing, f"add these to autograder/reports/mistakes.py: {missing}"
-
-
-def test_mistake_table_entries_are_written_out():
-    for name, m in mistakes.MISTAKES.items():
-        assert re.fullmatch(r"[a-z][a-z0-9_]*", name), name
+@pytest.mark.parametrize("assignment", course.ASSIGNMENTS)
+def test_mistake_tables_are_written_out(assignment):
+    for name, m in course.mistakes(assignment).items():
+        assert m.name == name and re.fullmatch(r"[a-z][a-z0-9_]*", name), name
         assert m.title and m.title[0].isupper() and not m.title.endswith("."), name
         assert m.explanation.endswith(".") and len(m.explanation) > 40, name
-    assert mistakes.title("not_in_the_table") == "not in the table"
+
+
+def test_a_mistake_missing_from_the_table_shows_its_name_made_readable():
+    assert class_report._title(ASSIGNMENT, "not_in_the_table") == "not in the table"
+    assert course.mistake(ASSIGNMENT, "not_in_the_table") is None and course.mistake("no_such", "x") is None
 
 
 # -- graded variants: the pages name what they were built to get wrong ----------------------------
@@ -492,30 +482,40 @@ def test_pages_name_the_mistakes_of_graded_variants(assignment, tmp_path):
     from autograder.score import score
     from autograder.student import local_student
 
-    if not (VARIANTS / f"{assignment}.py").exists():
-        pytest.skip(f"tests/variants/{assignment}.py does not exist yet")
-    wrong = [(fn, label, v) for fn, labels in _variants(assignment).WRONG.items()
-             for label, v in labels.items() if v.get("mistake")]
-    if not wrong:
-        pytest.skip(f"no variant in tests/variants/{assignment}.py names a mistake")
+    wrong = [v for v in sample.variants(assignment) if v.mistake]
+    assert wrong, f"no variant of {assignment} names a mistake"
     source = course.source_notebook(assignment).read_text(encoding="utf-8")
     graded = []
-    for fn, label, v in wrong:
-        path = tmp_path / f"{fn}-{label}.ipynb"
-        path.write_text(json.dumps(_replace_solution(json.loads(source), fn, v["code"])), encoding="utf-8")
+    for v in wrong:
+        path = tmp_path / f"{v.function}-{v.label}.ipynb"
+        path.write_text(json.dumps(_replace_solution(json.loads(source), v.function, v.code)), encoding="utf-8")
         sub = read_submission(path, assignment)
         student, _ = local_student(sub.cells)
-        outcomes = run_suite(assignment, student, only_function=fn)
-        graded.append((v["mistake"], score(f"{fn}-{label}", assignment, outcomes, problems=sub.problems)))
+        outcomes = run_suite(assignment, student, only_function=v.function)
+        graded.append((v.mistake, score(f"{v.function}-{v.label}", assignment, outcomes, problems=sub.problems)))
 
     for mistake, result in graded:
         named = [t for t in result.tests if t.mistake == mistake]
         assert named, f"{result.student_id}: no test named {mistake}; got {[t.mistake for t in result.tests]}"
         page = text_of(render_feedback(result, published=True, after_due=True))
         if any(t.visibility != "hidden" for t in named):  # hidden tests never say why they failed
-            known = mistakes.describe(mistake)
+            known = course.mistake(assignment, mistake)
             assert (known.title if known else flat(named[0].message)) in page, result.student_id
     report = summarise([r for _, r in graded])
     assert {m for m, _ in graded} <= {m.name for m in report.mistakes}
     page = text_of(render_class_report(report))
-    assert all(mistakes.title(m) in page for m, _ in graded)
+    assert all(class_report._title(assignment, m) in page for m, _ in graded)
+
+
+def test_the_record_is_documented_field_by_field(tmp_path):
+    """docs/results.md lists every field result.json holds, and the record reads back whole."""
+    doc = (course.REPO_ROOT / "docs" / "results.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^\| `(\w+)`(?:, `(\w+)`)? \|", doc, re.M))
+    documented = {name for pair in documented for name in pair if name}
+    result = _with_written(score=2.0)
+    written = record.write_result(tmp_path, result)
+    data = json.loads(written.read_text())
+    assert set(data) | {k for t in data["tests"] for k in t} == documented
+    assert data["schema"] == "dl-overfitting/result/3" and data["totals"]["score"] == result.score
+    assert record.read_result(written) == result
+    assert json.loads(written.with_name("results.json").read_text())["score"] == result.score

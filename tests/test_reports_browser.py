@@ -17,10 +17,10 @@ from dataclasses import dataclass
 
 import pytest
 
+from autograder import course
 from autograder.reports.bench import synthetic_class
 from autograder.reports.class_report import render_class_report, summarise
 from autograder.reports.feedback import render_feedback
-from autograder.reports.mistakes import MISTAKES
 from tests.test_reports import INJECTIONS, make_result, outcome
 
 CHROMIUM = "/usr/bin/chromium"
@@ -178,7 +178,7 @@ def test_feedback_page_loads_offline_without_errors_and_shows_text_not_markup(br
     v = visit(browser, path)
     (tmp_path / "feedback.png").write_bytes(v.screenshot)
     assert v.errors == [] and _offline(v, path) == [] and v.images == []
-    assert MISTAKES["he_uses_xavier_spread"].title in v.text
+    assert course.mistake("weight_init", "he_uses_xavier_spread").title in v.text
     assert all(bad in v.text for bad in INJECTIONS)  # shown as text, never run or fetched
 
 

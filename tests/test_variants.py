@@ -13,9 +13,7 @@ from autograder.run_tests import run_suite
 from autograder.score import score
 from autograder.student import local_student
 
-READY = [a for a in course.ASSIGNMENTS
-         if (course.REPO_ROOT / "source" / a / f"{a}.ipynb").exists()
-         and (course.REPO_ROOT / "autograder" / "hidden" / f"test_{a}.py").exists()]
+READY = course.ASSIGNMENTS
 
 
 def grade_code(assignment, code):
@@ -60,31 +58,26 @@ def test_test_cell_points_match_the_hidden_suite(assignment):
         assert float(test_cell["points"]) == points, f"test cell of {fn} gives {test_cell['points']}, suite {points}"
 
 
-def _variant_cases(kind):
-    for a in READY:
-        wrong, right = sample.variants(a)
-        table = wrong if kind == "wrong" else right
-        for fn, by_label in table.items():
-            for label in by_label:
-                yield pytest.param(a, fn, label, id=f"{a}-{fn}-{label}")
+def _variant_cases(right: bool):
+    return [pytest.param(a, v, id=f"{a}-{v.function}-{v.label}")
+            for a in READY for v in sample.variants(a) if v.right is right]
 
 
-@pytest.mark.parametrize("assignment,function,label", list(_variant_cases("wrong")))
-def test_wrong_variant_loses_points_only_on_its_function(assignment, function, label):
-    variant = sample.variants(assignment)[0][function][label]
-    code = dict(sample.reference_code(assignment), **{function: variant["code"]})
-    result, _ = grade_code(assignment, code)
-    assert result.functions[function] < result.max_functions[function], f"{label} was not caught"
+@pytest.mark.parametrize("assignment,variant", _variant_cases(right=False))
+def test_wrong_variant_loses_points_only_on_its_function(assignment, variant):
+    result, _ = grade_code(assignment, dict(sample.reference_code(assignment), **{variant.function: variant.code}))
+    function = variant.function
+    assert not result.grader_errors, [t.message for t in result.grader_errors]
+    assert result.functions[function] < result.max_functions[function], f"{variant.label} was not caught"
     others = {fn: s for fn, s in result.functions.items() if fn != function and s < result.max_functions[fn]}
-    assert others == {}, f"{label} also cost points on {others}"
-    if variant.get("mistake"):
+    assert others == {}, f"{variant.label} also cost points on {others}"
+    if variant.mistake:
         named = {t.mistake for t in result.tests if t.function == function and not t.passed}
-        assert variant["mistake"] in named, f"expected mistake {variant['mistake']}, got {named}"
+        assert variant.mistake in named, f"expected mistake {variant.mistake}, got {named}"
 
 
-@pytest.mark.parametrize("assignment,function,label", list(_variant_cases("right")))
-def test_correct_alternative_gets_full_marks(assignment, function, label):
-    code = dict(sample.reference_code(assignment), **{function: sample.variants(assignment)[1][function][label]})
-    result, _ = grade_code(assignment, code)
+@pytest.mark.parametrize("assignment,variant", _variant_cases(right=True))
+def test_correct_alternative_gets_full_marks(assignment, variant):
+    result, _ = grade_code(assignment, dict(sample.reference_code(assignment), **{variant.function: variant.code}))
     failed = [(t.name, t.message) for t in result.tests if not t.passed]
     assert failed == []

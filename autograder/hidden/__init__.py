@@ -1,36 +1,53 @@
-"""Hidden grading suites, one module per assignment: test_<assignment>.py.
+"""Everything about grading one assignment that students never see: one folder per assignment.
 
-Each test is a plain pytest function that takes the `student` fixture (see
-autograder.student) and carries its points and graded function:
+    autograder/hidden/<assignment>/
+        __init__.py         its title, and UNIT: where it comes in the course
+        suite.py            the hidden pytest suite
+        mistakes.py         the mistakes students often make, in plain words
+        variants/           right and wrong solutions the project's tests grade
+        test_experiment.py  what the notebook's experiment must show (the project's tests run it)
+
+A suite is plain pytest: tests take the `student` fixture (see autograder.student)
+and say which function they grade and what they are worth with @graded.  Fixtures,
+parametrize and conftest.py work as in any pytest suite (each parametrized case is
+a test worth its points):
 
     @graded("relu", points=1)
     def test_relu_keeps_positive_values(student):
-        ...
-        assert np.allclose(out, want), "relu should ..."
+        x = rng.normal(size=(4, 5))
+        assert np.allclose(student.relu(x), np.maximum(x, 0)), "relu should keep positive values"
 
-Draw random inputs from `rng` (imported from here): the runner seeds it for
-each test from AUTOGRADER_SECRET, the assignment and the test's name, so the
-inputs are unguessable without the secret yet the same on every regrade and
-under stock nbgrader.  A failed assert's message is what the student reads, so it says what was
-expected without revealing the hidden inputs' answers.  Raise KnownMistake
-when a failure matches a mistake students often make: feedback and class
-reports name it.  Run a suite by hand against a notebook with
-    pytest autograder/hidden/test_weight_init.py --notebook source/weight_init/weight_init.ipynb
+A failed assert's message is what the student reads: say what was expected without
+revealing the hidden inputs' answers.  Raise a Mistake from the assignment's table
+when a failure matches a mistake students often make; feedback and class reports
+explain it.  Any other exception is the grader's own error: never charged to the
+student, and `autograder grade` stops with a non-zero exit.
+
+Draw random inputs from `rng`: it is seeded for each test from AUTOGRADER_SECRET,
+the assignment and the test's name, so inputs are unguessable without the secret yet
+the same on every regrade.  Run a suite by hand against one notebook with
+    pytest autograder/hidden/weight_init/suite.py --notebook source/weight_init/weight_init.ipynb
 """
+from __future__ import annotations
+
 import hashlib
 import os
 import threading
+from dataclasses import dataclass
 
 import numpy as np
 import pytest
 
 from ..kinds import Visibility
 
+
 def graded(function: str, points: float = 1, visibility: str = Visibility.AFTER_PUBLISHED):
     """Mark a test as worth `points` of `function`'s grade."""
     if visibility not in tuple(Visibility):
         raise ValueError(f"visibility must be one of {', '.join(Visibility)}")
-    return pytest.mark.graded(function=function, points=points, visibility=Visibility(visibility))
+    if not (isinstance(points, (int, float)) and points >= 0):
+        raise ValueError(f"points must be a number >= 0, not {points!r}")
+    return pytest.mark.graded(function=function, points=float(points), visibility=Visibility(visibility))
 
 
 def as_array(value, what: str, verb: str = "return"):
@@ -41,13 +58,48 @@ def as_array(value, what: str, verb: str = "return"):
         raise AssertionError(f"{what} should {verb} a NumPy array of numbers") from None
 
 
-class KnownMistake(AssertionError):
-    """A failure that matches a common mistake; `mistake` is its short name."""
+# -- known mistakes ------------------------------------------------------------------------------
 
-    def __init__(self, mistake: str, message: str):
+@dataclass(frozen=True)
+class Mistake:
+    """A mistake students often make.  The title says what is wrong in the student's code;
+    the explanation says why it matters and where to look, without the solution.  Its
+    name is the attribute it is declared as, in a MistakeTable."""
+
+    title: str
+    explanation: str
+    name: str = ""
+
+    def __set_name__(self, owner, name):
+        object.__setattr__(self, "name", name)
+
+    def __call__(self, message: str) -> "KnownMistake":
+        """The failure to raise when a test sees this mistake: `message` says what it saw."""
+        return KnownMistake(self, message)
+
+
+class MistakeTable:
+    """An assignment's mistakes (mistakes.py: `class Mistakes(MistakeTable)`), declared once."""
+
+    @classmethod
+    def all(cls) -> dict[str, Mistake]:
+        found: dict[str, Mistake] = {}
+        for klass in reversed(cls.__mro__):
+            found.update((m.name, m) for m in vars(klass).values() if isinstance(m, Mistake))
+        return found
+
+
+class KnownMistake(AssertionError):
+    """A failure that matches a known Mistake."""
+
+    def __init__(self, mistake: Mistake, message: str):
+        if not isinstance(mistake, Mistake):
+            raise TypeError(f"KnownMistake takes a Mistake from the assignment's table, not {mistake!r}")
         super().__init__(message)
         self.mistake = mistake
 
+
+# -- randomness ----------------------------------------------------------------------------------
 
 DEFAULT_SECRET = "dl-overfitting: change me each term"  # public: it makes the hidden inputs predictable
 SECRET = os.environ.get("AUTOGRADER_SECRET", DEFAULT_SECRET)
@@ -72,8 +124,8 @@ def _digest(*parts: str) -> bytes:
     return hashlib.sha256("\0".join((SECRET, *parts)).encode()).digest()
 
 
-def seed_tests(*parts: str):
-    _TestRandom._local.gen = np.random.default_rng(int.from_bytes(_digest(*parts)[:16], "little"))
+def seed_tests(assignment: str, test: str):
+    _TestRandom._local.gen = np.random.default_rng(int.from_bytes(_digest(assignment, test)[:16], "little"))
 
 
 def student_seed(assignment: str, test: str, student_id: str) -> int:

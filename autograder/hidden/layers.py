@@ -3,6 +3,16 @@
 Both helpers read behaviour, not spelling: an activation set inside Dense and
 one in a separate Activation or ReLU layer come out the same.
 """
+from autograder.hidden import Mistake, MistakeTable
+
+
+class KerasMistakes(MistakeTable):
+    """Mistakes any suite that grades a Keras model can name."""
+
+    output_not_sigmoid = Mistake(
+        "Your output layer does not give a probability",
+        "For a yes-or-no task trained with binary cross-entropy, the output layer is one unit with a sigmoid, "
+        "so its output lies between 0 and 1.")
 
 
 def read_steps(description):

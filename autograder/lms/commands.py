@@ -118,7 +118,7 @@ def _results(args):
     layout = layout_of(args)
     results = load_results(layout.results, assignment) if layout.results.is_dir() else []
     if not results:
-        raise LmsError(f"no {assignment} results (<student>/{assignment}/results.json) under {layout.results}")
+        raise LmsError(f"no {assignment} results (<student>/{assignment}/result.json) under {layout.results}")
     note = with_manual_grades(layout, results, publishing=True, allow_pending=args.allow_pending_manual)
     if note:
         print(f"note: {note}", file=sys.stderr)

@@ -121,11 +121,12 @@ def check_results(doc: dict):
 
 def course_files(assignment: str, root: pathlib.Path = course.REPO_ROOT) -> list[tuple[pathlib.Path, str]]:
     """(file, name in the zip) for what grading `assignment` needs: the package with
-    only this assignment's hidden suite, the source notebook folder (the grader's
-    template; symlinks followed), the helper modules and the install files."""
+    only this assignment's hidden folder (without its variants and experiment test), the
+    source notebook folder (the grader's template; symlinks followed), the helper modules
+    and the install files."""
     root = pathlib.Path(root)
     notebook = course.source_notebook(assignment, root)
-    suite = root / "autograder" / "hidden" / f"test_{assignment}.py"
+    suite = root / "autograder" / "hidden" / assignment / "suite.py"
     if not suite.is_file():
         raise course.CourseError(f"the hidden suite {suite} is missing")
     files = [root / name for name in ("pyproject.toml", "requirements.txt", "visual.py", "checks.py")]
@@ -140,8 +141,11 @@ def course_files(assignment: str, root: pathlib.Path = course.REPO_ROOT) -> list
 def _wanted(path: pathlib.Path, suite: pathlib.Path) -> bool:
     if {"__pycache__", ".ipynb_checkpoints"} & set(path.parts) or path.suffix == ".pyc":
         return False
-    other_suite = path.parent == suite.parent and path.name.startswith("test_") and path != suite
-    return not other_suite
+    hidden, mine = suite.parent.parent, suite.parent
+    if path.is_relative_to(hidden) and path.parent != hidden:  # inside one assignment's folder
+        return path.is_relative_to(mine) and "variants" not in path.relative_to(mine).parts \
+            and path.name != "test_experiment.py"
+    return True
 
 
 def _entry(name: str, mode: int) -> zipfile.ZipInfo:

@@ -2,7 +2,7 @@
 
 `nbgrader export` reads the gradebook, where the grader records raw points;
 its late_submission_penalty comes from nbgrader's own late-submission plugin
-and due dates.  This writes the same columns from results.json files instead,
+and due dates.  This writes the same columns from result.json files instead,
 so the penalty is the one the Canvas, Moodle, Gradescope and LTI exports apply.
 """
 from __future__ import annotations

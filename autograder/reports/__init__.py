@@ -2,10 +2,9 @@
 
     feedback.py      one page per student and assignment (render_feedback, write_feedback)
     class_report.py  one page per assignment for the instructor (write_class_report)
-    mistakes.py      the known mistakes the hidden suites name, in plain words
     page.py          escaping and the shared page shell: every page is one
                      self-contained HTML file (inline CSS, images as data: URLs, no script)
-    loading.py       reads a graded class's results.json files
+    loading.py       reads a graded class's result.json files
     nbgrader_feedback.py  the same feedback page through `nbgrader generate_feedback`
     commands.py      the `feedback` and `report` sub-commands
 """

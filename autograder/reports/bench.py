@@ -2,7 +2,7 @@
 
     .venv/bin/python -m autograder.reports.bench [--students 300]
 
-Writes a generated class's results.json files to a temporary folder, then times
+Writes a generated class's result.json files to a temporary folder, then times
 write_class_report on it (reading the files included) and prints the seconds.
 The class is random but shaped like a real one: most students pass most
 tests, some make known mistakes, a few time out, crash or edit locked cells.

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 
 from ..kinds import Kind, Status
 from ..score import SubmissionResult
-from . import mistakes, plots
+from .. import course
+from . import plots
 from .page import Html, document, join, percent, points, separated, tag, write_page
 
 KINDS = tuple(Kind)
@@ -249,6 +250,12 @@ def _pass_rates_section(s: ClassSummary) -> Html:
     ])
 
 
+def _title(assignment: str, name: str) -> str:
+    """The mistake's title, or its short name made readable when the table lacks it."""
+    known = course.mistake(assignment, name)
+    return known.title if known else name.replace("_", " ")
+
+
 def _mistakes_section(s: ClassSummary) -> Html:
     n = len(s.scores)
     parts = [tag("h2", "Most common mistakes")]
@@ -256,12 +263,12 @@ def _mistakes_section(s: ClassSummary) -> Html:
         parts.append(tag("p", "No failure matched a known mistake.", class_="muted"))
     else:
         top = s.mistakes[:15]
-        parts.append(plots.embed(plots.counts([_label(mistakes.title(m.name)) for m in top],
+        parts.append(plots.embed(plots.counts([_label(_title(s.assignment, m.name)) for m in top],
                                               [len(m.students) for m in top], "students"),
                                  "number of students making each known mistake"))
         parts.append(_table(
             ["Mistake", "Students", "Share", "Tests", "Who"],
-            [[join([tag("div", tag("strong", mistakes.title(m.name))), tag("code", m.name)]),
+            [[join([tag("div", tag("strong", _title(s.assignment, m.name))), tag("code", m.name)]),
               str(len(m.students)), percent(len(m.students), n),
               separated(Html("<br>"), sorted(m.tests)), _students(m.students)]
              for m in s.mistakes], {1, 2}))

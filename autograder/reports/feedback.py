@@ -2,7 +2,7 @@
 
 The page lists every graded function with its points and, test by test,
 whether it passed, the test's message, and, when the failure matches a known
-mistake, that mistake in plain words (mistakes.py).
+mistake, that mistake in plain words (the assignment's mistakes.py).
 
 What a page reveals follows each test's visibility, Gradescope's four levels:
 
@@ -40,7 +40,8 @@ from .. import course
 from ..kinds import NOTHING_GRADED, Kind, Status, Visibility
 from ..run_tests import TestOutcome
 from ..score import SubmissionResult
-from . import ReportError, mistakes
+from .. import course
+from . import ReportError
 from .page import Html, document, join, markdown, points, tag, write_page
 
 KIND_LABELS = {Kind.PASSED: "passed", Kind.FAILED: "failed", Kind.NOT_IMPLEMENTED: "not implemented",
@@ -96,7 +97,7 @@ def _worth(tests: list[TestOutcome]) -> str:
     return f"{_plural(len(tests), 'test')} worth {points(total)} point{'' if total == 1 else 's'}"
 
 
-def _test_card(t: TestOutcome) -> Html:
+def _test_card(t: TestOutcome, assignment: str) -> Html:
     kind = t.kind
     head = tag("div",
                tag("span", tag("span", KIND_LABELS[kind], class_=f"badge {kind}"), " ", t.description or t.name),
@@ -106,7 +107,7 @@ def _test_card(t: TestOutcome) -> Html:
     if not t.passed:
         if t.message:
             body.append(tag("pre", t.message))
-        known = mistakes.describe(t.mistake)
+        known = course.mistake(assignment, t.mistake)
         if known:
             body.append(tag("div", tag("strong", "Common mistake: ", known.title, "."), " ", known.explanation,
                             class_="mistake"))
@@ -165,7 +166,7 @@ def _comment(text: str) -> Html:
     return tag("div", tag("strong", "Comment from your grader: "), markdown(text), class_="note") if text else Html("")
 
 
-def _function_section(fn: str, tests: list[TestOutcome], view: _View, possible: float,
+def _function_section(assignment: str, fn: str, tests: list[TestOutcome], view: _View, possible: float,
                       published: bool, after_due: bool, nothing_ran: bool) -> Html:
     shown = [] if nothing_ran else [t for t in tests if revealed(t.visibility, published, after_due)]
     fraction = min(max(view.earned / possible, 0.0), 1.0) if possible and not view.withheld else 0.0
@@ -173,7 +174,7 @@ def _function_section(fn: str, tests: list[TestOutcome], view: _View, possible: 
                tag("h2", tag("code", fn), " ", tag("span", _points_text(view, possible), class_="muted")),
                tag("div", tag("span", style=f"width:{100 * fraction:.1f}%"), class_="bar"),
                _comment(view.comment),
-               *[_test_card(t) for t in shown],
+               *[_test_card(t, assignment) for t in shown],
                *([] if nothing_ran else _withheld_notes(tests, published, after_due)),
                id=f"fn-{fn}")
 
@@ -250,7 +251,7 @@ def render_feedback(result: SubmissionResult, published: bool = False, after_due
                    *[tag("tr", tag("td", tag("a", tag("code", w.grade_id), href="#written"), " (written)"),
                          tag("td", _written_score(result, w, published), class_="num"))
                      for w in result.written])
-    sections = [_function_section(fn, by_function[fn], views[fn], result.max_functions.get(fn, 0.0),
+    sections = [_function_section(result.assignment, fn, by_function[fn], views[fn], result.max_functions.get(fn, 0.0),
                                   published, after_due, nothing_ran) for fn in functions]
     footer = tag("footer", "Messages describe what was expected without giving away the hidden tests' inputs. "
                            "Points are per function; each function's tests add up to its points.")

@@ -28,7 +28,7 @@ from .feedback import render_feedback
 
 class FeedbackExporter(HTMLExporter):
     results_directory = Unicode(
-        "results", help="Where the grader's results/<student>/<assignment>/results.json files are, "
+        "results", help="Where the grader's results/<student>/<assignment>/result.json files are, "
                         "relative to the course root.").tag(config=True)
 
     def _course(self, db_url: str) -> course.Layout:

@@ -1,0 +1,5 @@
+# expect: batchnorm_ignores_eps
+def batchnorm_forward(x, gamma, beta, eps=1e-5):
+    mean = x.mean(axis=0)
+    var = x.var(axis=0)
+    return gamma * (x - mean) / np.sqrt(var + 1e-5) + beta

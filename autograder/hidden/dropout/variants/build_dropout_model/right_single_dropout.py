@@ -1,0 +1,8 @@
+def build_dropout_model(input_dim, rate=0.3):
+    return keras.Sequential([
+        keras.Input((input_dim,)),
+        keras.layers.Dense(128, activation="relu"),
+        keras.layers.Dense(128, activation="relu"),
+        keras.layers.Dropout(rate),
+        keras.layers.Dense(1, activation="sigmoid"),
+    ])

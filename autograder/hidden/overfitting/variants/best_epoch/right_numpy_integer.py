@@ -1,0 +1,2 @@
+def best_epoch(val_losses):
+    return np.argmin(np.asarray(val_losses)) + 1

@@ -1,0 +1,8 @@
+def polynomial_errors(x_train, y_train, x_val, y_val, degrees):
+    errors = []
+    for d in degrees:
+        coefs = np.polyfit(x_train, y_train, d)
+        train_mse = np.mean((np.polyval(coefs, x_train) - y_train) ** 2)
+        val_mse = np.mean((np.polyval(coefs, x_val) - y_val) ** 2)
+        errors.append((train_mse, val_mse))
+    return errors

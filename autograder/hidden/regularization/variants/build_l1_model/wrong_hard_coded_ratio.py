@@ -1,0 +1,8 @@
+# expect: ratio_ignored
+def build_l1_model(input_dim, ratio=0.001):
+    return keras.Sequential([
+        keras.Input((input_dim,)),
+        keras.layers.Dense(128, activation="relu", kernel_regularizer=keras.regularizers.L1(0.001)),
+        keras.layers.Dense(128, activation="relu", kernel_regularizer=keras.regularizers.L1(0.001)),
+        keras.layers.Dense(1, activation="sigmoid"),
+    ])

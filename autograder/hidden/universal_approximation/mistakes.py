@@ -1,0 +1,37 @@
+"""The mistakes students often make in universal_approximation, in plain words: the suite raises them,
+feedback pages and class reports explain them.
+
+A title says what is wrong in the student's code; an explanation says why it matters and
+where to look, without handing over the solution.
+"""
+from autograder.hidden import Mistake
+from autograder.hidden import MistakeTable
+
+
+class Mistakes(MistakeTable):
+    """Known mistakes of universal_approximation."""
+
+    bump_upside_down = Mistake(
+        "Your bump points the wrong way",
+        "A bump is a step up at the left edge followed by a step down at the right edge; subtracting them in "
+        "the other order turns every bump into a dip.")
+    steepness_not_on_shift = Mistake(
+        "Your steepness multiplies x but not the shift",
+        "Scaling x alone moves the step: s(k * x - left) rises at left / k, not at left. The steepness must "
+        "scale the distance from the edge, so the step stays where it belongs.")
+    bump_overflows = Mistake(
+        "Your bump overflows far from its interval",
+        "e raised to a large number is inf, and differences of infinite values are nan. The notebook's "
+        "logistic function is written to stay finite; build the bump from it.")
+    missing_output_bias = Mistake(
+        "Your network starts its staircase at the wrong level",
+        "The steps only add up the changes of f across the interval; without an output bias at the "
+        "starting value, the whole curve is shifted by that value.")
+    loses_the_ends = Mistake(
+        "Your network misses the target at the ends of the interval",
+        "A sigmoid centred exactly on an end is only halfway up there. Start from the right level at the left "
+        "end and place the steps between sample points, so no end is left half-way.")
+    steepness_does_not_scale = Mistake(
+        "Your steps do not get steeper as they get closer together",
+        "More bumps only help if each step is narrow compared with the spacing between steps; with a fixed "
+        "steepness, neighbouring steps blur into each other and the error stops falling.")

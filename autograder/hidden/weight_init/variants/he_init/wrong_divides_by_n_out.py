@@ -1,0 +1,3 @@
+# expect: divides_by_n_out
+def he_init(n_in, n_out):
+    return np.random.randn(n_in, n_out) * np.sqrt(2 / n_out)

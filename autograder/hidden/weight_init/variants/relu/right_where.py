@@ -1,0 +1,2 @@
+def relu(x):
+    return np.where(x > 0, x, 0)

@@ -1,0 +1,3 @@
+# expect: relu_modifies_input
+def relu(x):
+    return np.maximum(x, 0, out=x)

@@ -1,0 +1,3 @@
+# expect: sigmoid_overflows
+def sigmoid(x):
+    return np.exp(x) / (1 + np.exp(x))

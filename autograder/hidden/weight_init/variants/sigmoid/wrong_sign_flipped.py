@@ -1,0 +1,3 @@
+# expect: sigmoid_sign_flipped
+def sigmoid(x):
+    return 1 / (1 + np.exp(x))

@@ -1,0 +1,2 @@
+def sigmoid(x):
+    return np.tanh(x)
