@@ -15,7 +15,7 @@ import sys
 import warnings
 
 from . import course
-from .isolate import IsolationWarning, Limits
+from .isolate import IsolationWarning
 
 
 def _progress_printer(assignment: str):
@@ -47,8 +47,11 @@ def _progress_printer(assignment: str):
     return update
 
 
-def _limits(args) -> Limits:
-    return Limits(call_seconds=args.call_timeout, wall_seconds=args.timeout, memory_mb=args.memory_mb)
+def settings_of(args, root) -> "settings.Autograder":
+    """The course's settings (nbgrader_config.py) with what the command line gave on top."""
+    from . import settings
+
+    return settings.load(root, **{name: getattr(args, name) for name in GRADING_OPTIONS})
 
 
 def add_course_options(p: argparse.ArgumentParser, *folders: str):
@@ -74,9 +77,11 @@ def cmd_grade(args) -> int:
     from .grade import grade_batch
 
     layout = layout_of(args)
-    summary = grade_batch(args.assignment, layout, jobs=args.jobs, regrade=args.regrade, limits=_limits(args),
-                          isolation=args.isolation, scheduler=args.scheduler, due=args.due,
-                          progress=_progress_printer(args.assignment))
+    from .times import parse_due
+
+    due = parse_due(args.due) if args.due else None
+    summary = grade_batch(args.assignment, layout, settings=settings_of(args, layout.root), regrade=args.regrade,
+                          scheduler=args.scheduler, due=due, progress=_progress_printer(args.assignment))
     print(f"{args.assignment}: graded {len(summary.graded) + len(summary.failed)} "
           f"({len(summary.failed)} stopped, crashed or without a readable notebook), "
           f"{len(summary.skipped)} unchanged and skipped, in {summary.seconds:.1f} s")
@@ -99,18 +104,18 @@ def cmd_demo(args) -> int:
     from .grade import grade_batch
     from .record import load_results
 
-    assignments = [course.check_assignment(a) for a in args.assignments or course.ASSIGNMENTS]
     from . import hidden
 
-    if hidden.SECRET == hidden.DEFAULT_SECRET:
-        hidden.SECRET = "course-demo: a sample class with nothing to protect"
+    assignments = [course.check_assignment(a) for a in args.assignments or course.ASSIGNMENTS]
     layout = demo.lay_out(pathlib.Path(args.dir), assignments)
+    settings = settings_of(args, layout.root)
+    if settings.secret == hidden.DEFAULT_SECRET:
+        settings.secret = "course-demo: a sample class with nothing to protect"
     print(f"a course in {layout.root}: {args.students} students fetch, answer and submit each assignment "
           "through nbgrader's exchange")
     demo.submit_class(layout, assignments, students=args.students, seed=args.seed)
     for a in assignments:
-        grade_batch(a, layout, jobs=args.jobs, limits=_limits(args), isolation=args.isolation,
-                    regrade=args.regrade, progress=_progress_printer(a))
+        grade_batch(a, layout, settings=settings, regrade=args.regrade, progress=_progress_printer(a))
     results = load_results(layout.results)
     print(f"\ngraded {len(results)} submissions of {len(assignments)} assignments:")
     for a in assignments:
@@ -144,24 +149,26 @@ def cmd_release(args) -> int:
 
 
 def _extras():
-    """Optional command groups that live in their own packages."""
-    found = []
-    for name in ("autograder.lms.commands", "autograder.reports.commands"):
-        try:
-            found.append(importlib.import_module(name))
-        except ModuleNotFoundError:
-            continue
-    return found
+    """The command groups that live in their own packages."""
+    return [importlib.import_module(name) for name in ("autograder.lms.commands", "autograder.reports.commands")]
+
+
+GRADING_OPTIONS = ("jobs", "isolation", "wall_seconds", "call_seconds", "memory_mb")
 
 
 def _add_grading_options(p):
-    p.add_argument("--jobs", type=int, default=None, help="parallel sandboxes (default: one per core)")
-    p.add_argument("--isolation", choices=["auto", "bwrap", "none"], default="auto",
-                   help="bwrap: bubblewrap sandbox; none: resource limits only (weaker); auto: bwrap if it works")
-    p.add_argument("--timeout", type=float, default=Limits.wall_seconds, help="seconds per submission")
-    p.add_argument("--call-timeout", type=float, default=Limits.call_seconds,
-                   help="seconds per call into student code")
-    p.add_argument("--memory-mb", type=int, default=Limits.memory_mb, help="memory per submission, in MB")
+    """The command-line side of settings.Autograder; each wins over c.Autograder.* in nbgrader_config.py."""
+    from .settings import Autograder
+
+    def option(flag, trait, kind, **kw):
+        help_ = f"{Autograder.class_traits()[trait].help} (c.Autograder.{trait}; default {Autograder().trait_defaults(trait)!r})"
+        p.add_argument(flag, type=kind, default=None, dest=trait, help=help_, **kw)
+
+    option("--jobs", "jobs", int)
+    option("--isolation", "isolation", str, choices=["auto", "bwrap", "none"])
+    option("--timeout", "wall_seconds", float)
+    option("--call-timeout", "call_seconds", float)
+    option("--memory-mb", "memory_mb", int)
     p.add_argument("--regrade", action="store_true", help="grade again even if results are up to date")
 
 
@@ -173,7 +180,8 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("assignment", help=", ".join(course.ASSIGNMENTS))
     add_course_options(g, "submissions", "autograded", "results")
     g.add_argument("--scheduler", default=None, help="a Dask scheduler address, e.g. tcp://host:8786")
-    g.add_argument("--due", default=None, help="due date (ISO 8601, UTC) to flag late submissions")
+    g.add_argument("--due", default=None, help="due date with its time zone, e.g. 2025-03-01T23:59+09:00, "
+                   "to flag late submissions")
     _add_grading_options(g)
     g.set_defaults(func=cmd_grade)
 

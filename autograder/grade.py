@@ -11,7 +11,6 @@ from __future__ import annotations
 import concurrent.futures
 import datetime as dt
 import hashlib
-import os
 import pathlib
 import queue
 import threading
@@ -19,22 +18,24 @@ import time
 import warnings
 from dataclasses import dataclass, field
 
-from . import course, gradebook, record
+from . import course, gradebook, hidden, record
 from .isolate import Limits, Sandbox
 from .read import Submission, find_notebook, read_submission
 from .run_tests import not_run, run_suite
 from .kinds import Kind, Status
 from .score import SCHEMA, SubmissionResult, score
+from .settings import Autograder
+from .settings import load as load_settings
+from .times import is_late, parse_time
 from .student import SandboxDied
 
 
-def _warn_about_the_secret():
-    from . import hidden
-
-    if hidden.SECRET == hidden.DEFAULT_SECRET:
-        warnings.warn("AUTOGRADER_SECRET is not set, so the hidden tests draw their inputs from a public default "
-                      "that anyone with this repository can reproduce: set it to a secret of this term's (the same "
-                      "on every Dask worker) before grading", course.SecretWarning, stacklevel=2)
+def _use_secret(secret: str):
+    if secret == hidden.DEFAULT_SECRET:
+        warnings.warn("no secret is set (AUTOGRADER_SECRET, or c.Autograder.secret in nbgrader_config.py), so the "
+                      "hidden tests draw their inputs from a public default that anyone with this repository can "
+                      "reproduce: set one of this term's before grading", course.SecretWarning, stacklevel=3)
+    hidden.use_secret(secret)
 
 
 @dataclass
@@ -99,11 +100,13 @@ def grade_in(sandbox: Sandbox, sub: Submission) -> SubmissionResult:
 
 
 def grade_notebook(path: pathlib.Path | None, assignment: str, student_id: str = "", *,
-                   limits: Limits = Limits(), isolation: str = "auto",
-                   root: pathlib.Path = course.REPO_ROOT) -> SubmissionResult:
+                   settings: Autograder | None = None, root: pathlib.Path = course.REPO_ROOT) -> SubmissionResult:
     """Grade one notebook in a fresh sandbox (pays TensorFlow's start-up once)."""
+    settings = settings or load_settings(root)
+    _use_secret(settings.secret)
     sub = read_submission(pathlib.Path(path) if path else None, assignment, student_id, root)
-    with Sandbox(limits, isolation=isolation, hide=(pathlib.Path(path).parent,) if path else ()) as sandbox:
+    with Sandbox(settings.limits, isolation=settings.isolation,
+                 hide=(pathlib.Path(path).parent,) if path else ()) as sandbox:
         return grade_in(sandbox, sub)
 
 
@@ -126,17 +129,6 @@ def _timestamp(folder: pathlib.Path) -> str:
         return ""
 
 
-def _is_late(submitted_at: str, due: dt.datetime | None) -> bool:
-    if not (due and submitted_at):
-        return False
-    try:
-        from nbgrader.utils import parse_utc
-
-        return parse_utc(submitted_at) > parse_utc(due)
-    except (ValueError, TypeError, OverflowError):
-        return False
-
-
 def collect(assignment: str, submissions: pathlib.Path, root: pathlib.Path = course.REPO_ROOT) -> list[_Job]:
     """Read every student's submission of the assignment (students without one are skipped)."""
     course.check_assignment(assignment)
@@ -157,17 +149,18 @@ def collect(assignment: str, submissions: pathlib.Path, root: pathlib.Path = cou
     return jobs
 
 
-def grade_batch(assignment: str, layout: course.Layout, *, jobs: int | None = None, regrade: bool = False,
-                limits: Limits = Limits(), isolation: str = "auto", scheduler: str | None = None,
-                due: str | None = None, progress=None) -> BatchSummary:
-    """Grade every submission of `assignment` under layout.submitted.
+def grade_batch(assignment: str, layout: course.Layout, *, settings: Autograder | None = None, regrade: bool = False,
+                scheduler: str | None = None, due: dt.datetime | None = None, progress=None) -> BatchSummary:
+    """Grade every submission of `assignment` under layout.submitted, with `settings`
+    (by default the course's own, from its nbgrader_config.py).
 
     Results go to layout.results; with a gradebook (layout.db_url), the graded
     notebooks go to layout.autograded and the grades into the gradebook, and
     what graders entered in the formgrader comes back into the results.
     progress(done, total, result_or_None, student_id) is called as work lands."""
     t0 = time.monotonic()
-    _warn_about_the_secret()
+    settings = settings or load_settings(layout.root)
+    _use_secret(settings.secret)
     summary = BatchSummary(assignment, out_dir=layout.results, db_url=layout.db_url)
     todo, unchanged = [], []
     for job in collect(assignment, layout.submitted, layout.root):
@@ -185,10 +178,10 @@ def grade_batch(assignment: str, layout: course.Layout, *, jobs: int | None = No
     hide += (layout.db_path.resolve().parent,) if layout.db_path else ()
     runner = _grade_on_dask if scheduler else _grade_locally
     graded, done = [], 0
-    for job, result in runner(todo, limits, isolation, hide, jobs or os.cpu_count() or 1, scheduler):
+    for job, result in runner(todo, settings, hide, scheduler):
         result.fingerprint = job.key
         result.submitted_at = job.submitted_at
-        result.late = _is_late(job.submitted_at, due)
+        result.late = is_late(parse_time(job.submitted_at), due)
         nb, auto = _graded_notebook(layout, job, result, book, reuse=False) if book else (None, None)
         record.write_result(layout.results, result)
         if book:
@@ -233,16 +226,16 @@ def _internal_error(job: _Job, exc: BaseException) -> SubmissionResult:
                  status=Status.GRADER_ERROR, written=job.submission.written)
 
 
-def _grade_locally(todo, limits, isolation, hide, jobs, _scheduler):
+def _grade_locally(todo, settings: Autograder, hide, _scheduler):
     """A pool of threads, each owning one warm sandbox; yields (job, result) as they finish."""
     work: queue.Queue = queue.Queue()
     for job in todo:
         work.put(job)
     results: queue.Queue = queue.Queue()
-    n = max(1, min(jobs, len(todo)))
+    n = max(1, min(settings.workers, len(todo)))
 
     def worker(slot):
-        with Sandbox(limits, isolation=isolation, hide=hide, slot=slot) as sandbox:
+        with Sandbox(settings.limits, isolation=settings.isolation, hide=hide, slot=slot) as sandbox:
             while True:
                 try:
                     job = work.get_nowait()
@@ -279,16 +272,17 @@ _DASK_LOCK = threading.Lock()
 
 
 def _dask_grade(submission: Submission, limits: Limits, isolation: str, hide: tuple,
-                version: str) -> SubmissionResult:
+                version: str, secret: str) -> SubmissionResult:
     """Runs on a Dask worker: one warm sandbox per worker process and isolation (the same
-    masks and limits a local run gives), refusing if the worker's suites are not the coordinator's."""
+    masks and limits a local run gives), refusing if the worker's suites are not the coordinator's.
+    The coordinator's secret comes with the job, so every worker draws the same hidden inputs."""
     mine = course.grading_code_version(submission.assignment)
     if mine != version:
         raise SuiteMismatch(f"the Dask worker on {_host()} grades {submission.assignment} with other code than the "
                             f"coordinator (version {mine}, the coordinator's {version}): update that machine's checkout "
                             "and restart its dask worker")
-    _warn_about_the_secret()
     with _DASK_LOCK:
+        hidden.use_secret(secret)
         key = (isolation, tuple(str(p) for p in hide))
         sandbox = _DASK_SANDBOXES.get(key)
         if sandbox is None:
@@ -304,13 +298,13 @@ def _host() -> str:
     return socket.gethostname()
 
 
-def _grade_on_dask(todo, limits, isolation, hide, _jobs, scheduler):
+def _grade_on_dask(todo, settings: Autograder, hide, scheduler):
     from dask.distributed import Client, as_completed
 
     with Client(scheduler) as client:
         versions = {a: course.grading_code_version(a) for a in {job.submission.assignment for job in todo}}
-        futures = {client.submit(_dask_grade, job.submission, limits, isolation, hide,
-                                 versions[job.submission.assignment], pure=False,
+        futures = {client.submit(_dask_grade, job.submission, settings.limits, settings.isolation, hide,
+                                 versions[job.submission.assignment], settings.secret, pure=False,
                                  key=f"grade-{job.submission.assignment}-{job.student_id}-{i}"): job
                    for i, job in enumerate(todo)}
         for future in as_completed(futures):

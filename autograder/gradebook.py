@@ -36,6 +36,7 @@ from types import SimpleNamespace
 from . import course, record
 from .kinds import NOTHING_GRADED, Status
 from .score import ManualGrade, SubmissionResult
+from .times import naive_utc, parse_time
 
 GRADED_MARK = "autograder"  # notebook metadata key that says which grading wrote the notebook
 KEPT_FILES = ("timestamp.txt", "submission_secret.txt")  # what nbgrader's feedback commands read
@@ -372,12 +373,7 @@ def write_graded(layout: course.Layout, nb, result: SubmissionResult, submitted_
 
 
 def _timestamp(text: str):
-    from nbgrader.utils import parse_utc
-
-    try:
-        return parse_utc(text) if text else None
-    except (ValueError, TypeError, OverflowError):
-        return None
+    return naive_utc(parse_time(text)) if text else None
 
 
 def record_grades(layout: course.Layout, graded: list[tuple[SubmissionResult, AutoGrades]]):

@@ -6,9 +6,8 @@ import pytest
 
 from autograder import sample
 from autograder.grade import grade_batch
-from autograder.isolate import Limits
 from autograder.record import load_results
-from tests import scratch_layout
+from tests import grading, scratch_layout
 
 pytestmark = pytest.mark.slow
 A = "weight_init"
@@ -24,9 +23,9 @@ def test_dask_local_cluster_grades_like_the_local_pool(tmp_path):
     kinds = ["solution", "wrong", "alternative", "untouched", "truncated", "exits", "wrong", "python_file"]
     sample.build_class(tmp_path / "submitted", [A], students=len(kinds), kinds=kinds, seed=5)
     layout = scratch_layout(tmp_path)
-    local = grade_batch(A, dataclasses.replace(layout, results=tmp_path / "local"), jobs=2, limits=Limits())
+    local = grade_batch(A, dataclasses.replace(layout, results=tmp_path / "local"), settings=grading(2))
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        remote = grade_batch(A, dataclasses.replace(layout, results=tmp_path / "dask"), limits=Limits(),
+        remote = grade_batch(A, dataclasses.replace(layout, results=tmp_path / "dask"), settings=grading(),
                              scheduler=cluster.scheduler_address)
     assert sorted(remote.graded + remote.failed) == sorted(local.graded + local.failed)
     assert _scores(tmp_path / "dask") == _scores(tmp_path / "local")
@@ -102,11 +101,11 @@ def test_a_dask_worker_isolates_as_a_local_run_does(outside_tmp):
                           port=listener.getsockname()[1])
     nb = sample.with_code(sample.student_notebook(A), dict(sample.reference_code(A), sigmoid=code))
     (layout.submitted / "student002" / A / f"{A}.ipynb").write_text(__import__("json").dumps(nb))
-    grade_batch(A, layout, jobs=1, limits=Limits())  # creates the results folder and the gradebook to aim at
+    grade_batch(A, layout, settings=grading(1))  # creates the results folder and the gradebook to aim at
     for path in [tmp_path, *tmp_path.rglob("*")]:
         path.chmod(0o777 if path.is_dir() else 0o666)  # only the sandbox's masks stand in the way
     with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        grade_batch(A, layout, limits=Limits(), regrade=True, scheduler=cluster.scheduler_address)
+        grade_batch(A, layout, settings=grading(), regrade=True, scheduler=cluster.scheduler_address)
     listener.close()
     canary = {r.student_id: r for r in load_results(layout.results, A)}["student002"]
     assert canary.functions["sigmoid"] == canary.max_functions["sigmoid"], [t.message for t in canary.tests]
@@ -122,5 +121,5 @@ def test_a_worker_with_other_suites_is_refused_before_anything_is_recorded(tmp_p
     monkeypatch.setattr(course, "grading_code_version", lambda assignment: "coordinators-own")
     with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         with pytest.raises(course.CourseError, match="update that machine's checkout"):
-            grade_batch(A, scratch_layout(tmp_path), limits=Limits(), scheduler=cluster.scheduler_address)
+            grade_batch(A, scratch_layout(tmp_path), settings=grading(), scheduler=cluster.scheduler_address)
     assert load_results(tmp_path / "out", A) == []

@@ -13,7 +13,7 @@ import pytest
 from autograder import course, read, record, sample
 from autograder.grade import grade_batch
 from autograder.isolate import Limits
-from tests import scratch_layout
+from tests import grading, scratch_layout
 
 A = "weight_init"
 LIMITS = Limits(call_seconds=5, wall_seconds=30, memory_mb=512)
@@ -90,7 +90,7 @@ def bad_batch(tmp_path_factory):
         folder.mkdir(parents=True)
         for name, data in files.items():
             (folder / name).write_bytes(data)
-    summary = grade_batch(A, scratch_layout(root, gradebook=True), jobs=2, limits=LIMITS)
+    summary = grade_batch(A, scratch_layout(root, gradebook=True), settings=grading(2, LIMITS))
     return root, cases, summary
 
 

@@ -17,7 +17,7 @@ from autograder.reports.class_report import render_class_report, summarise
 from autograder.reports.feedback import render_feedback
 from autograder.score import score
 from autograder.student import local_student
-from tests import scratch_layout
+from tests import grading, scratch_layout
 from tests.test_reports import text_of
 
 A = "weight_init"
@@ -67,7 +67,7 @@ def test_the_same_outcome_without_the_bug(monkeypatch):
 def test_grade_exits_non_zero_and_names_the_submissions(broken_suite, tmp_path, capsys):
     layout = scratch_layout(tmp_path)
     sample.build_class(layout.submitted, [A], students=1, kinds=["solution"])
-    summary = grade_batch(A, layout, isolation="none", jobs=1)
+    summary = grade_batch(A, layout, settings=grading(1, isolation="none"))
     assert summary.grader_errors == ["student001"] and summary.graded == summary.failed == []
     data = json.loads((layout.results / "student001" / A / "result.json").read_text())
     assert data["status"] == "grader_error"

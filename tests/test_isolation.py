@@ -126,9 +126,9 @@ def test_results_files_cannot_be_overwritten(tmp_path):
     (submitted / "student002" / A / f"{A}.ipynb").write_text(json.dumps(nb))
     from autograder.grade import grade_batch
 
-    from tests import scratch_layout
+    from tests import grading, scratch_layout
 
-    grade_batch(A, scratch_layout(tmp_path, gradebook=True), jobs=1, limits=LIMITS)
+    grade_batch(A, scratch_layout(tmp_path, gradebook=True), settings=grading(1, LIMITS))
     rows = (out / "grades.csv").read_text().splitlines()
     assert len(rows) == 3 and "1000" not in "".join(rows)
     full = sum(course.functions(A).values())

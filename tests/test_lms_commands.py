@@ -1,10 +1,13 @@
 """The LMS subcommands: thin wrappers that succeed quietly or fail in one clear line."""
 import argparse
 import csv
+import os
+import subprocess
+import sys
 
 import pytest
 
-from autograder import record
+from autograder import course, record
 from autograder.lms import commands
 from tests.test_lms_export import result_of
 from tests.test_lms_import import make_zip, notebook, write_roster
@@ -95,3 +98,22 @@ def test_register_adds_the_subcommands_to_another_parser(course_dir):
                               "--roster", str(course_dir / "roster.csv"), "--out", str(course_dir / "nb.csv")])
     assert args.func(args) == 0
     assert (course_dir / "nb.csv").read_text().startswith("assignment,duedate,timestamp,student_id")
+
+
+def test_a_missing_optional_package_costs_only_the_command_that_needs_it(tmp_path):
+    """Without pylti1p3 every other command is still there, and lti-publish says what is missing."""
+    block = ("import sys; sys.modules['pylti1p3'] = None; from autograder import cli; "
+             "sys.exit(cli.main(sys.argv[1:]))")
+    helped = subprocess.run([sys.executable, "-c", block, "--help"], capture_output=True, text=True, cwd=tmp_path,
+                            env={**os.environ, "PYTHONPATH": str(course.REPO_ROOT)})
+    assert helped.returncode == 0, helped.stderr
+    for command in ("import-canvas", "import-moodle", "export-canvas", "export-moodle", "gradescope-zip",
+                    "lti-publish", "feedback", "report"):
+        assert command in helped.stdout
+    config = tmp_path / "lti.json"
+    config.write_text("{}")
+    published = subprocess.run([sys.executable, "-c", block, "lti-publish", "weight_init",
+                                "--roster", str(tmp_path / "roster.csv"), "--config", str(config)],
+                               capture_output=True, text=True, cwd=tmp_path,
+                               env={**os.environ, "PYTHONPATH": str(course.REPO_ROOT)})
+    assert published.returncode == 2 and "needs the Python package 'pylti1p3'" in published.stderr

@@ -10,7 +10,8 @@ from autograder.lms.canvas import gradebook_csv
 from autograder.lms.moodle import worksheet_csv
 from autograder.lms.nbgrader_csv import COLUMNS as NBGRADER_COLUMNS, export_csv
 from autograder.lms.roster import Person, Roster
-from autograder.lms.scores import LatePolicy, final_score, parse_due
+from autograder.lms.scores import LatePolicy, final_score
+from autograder.times import TimeError, parse_due
 from autograder import run_tests
 from autograder.score import SubmissionResult
 
@@ -81,9 +82,9 @@ def test_bad_policies_are_refused(kwargs, message):
 
 def test_due_dates_must_carry_a_zone():
     assert parse_due("2025-03-01T23:59+09:00") == dt.datetime(2025, 3, 1, 14, 59, tzinfo=dt.timezone.utc)
-    with pytest.raises(LmsError, match="no time zone"):
+    with pytest.raises(TimeError, match="no time zone"):
         parse_due("2025-03-01T23:59")
-    with pytest.raises(LmsError, match="not an ISO 8601"):
+    with pytest.raises(TimeError, match="not an ISO 8601"):
         parse_due("next friday")
 
 

@@ -13,7 +13,7 @@ from autograder.lms import LmsError, intake
 from autograder.lms.canvas import CANVAS
 from autograder.lms.roster import RosterError, load_roster
 from autograder.lms.safezip import ZipLimitError, ZipLimits
-from autograder.lms.scores import zone
+from autograder.times import TimeError, zone
 
 A = "weight_init"
 WHEN = (2025, 3, 1, 10, 0, 0)
@@ -219,7 +219,7 @@ def test_bad_inputs_raise_clear_errors(tmp_path, roster):
     archive = make_zip(tmp_path / "c.zip", [("doejane_123_456_weight_init.ipynb", notebook("x"))])
     with pytest.raises(ValueError, match="unknown assignment"):
         intake.import_archive(archive, CANVAS, "nope", canvas(roster), tmp_path / "s")
-    with pytest.raises(LmsError, match="unknown time zone"):
+    with pytest.raises(TimeError, match="unknown time zone"):
         zone("Mars/Olympus")
     no_canvas = load_roster(write_roster(tmp_path / "r.csv", [{"student_id": "jdoe"}]))
     with pytest.raises(RosterError, match="no canvas_id column"):

@@ -15,7 +15,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from autograder.lms import lti
 from autograder.lms.roster import Person, Roster
-from autograder.lms.scores import LatePolicy, parse_due
+from autograder.lms.scores import LatePolicy
+from autograder.times import parse_due
 from tests.test_lms_export import result_of
 
 A = "weight_init"

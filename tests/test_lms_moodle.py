@@ -18,7 +18,7 @@ import pytest
 from autograder.lms import LmsError, intake
 from autograder.lms.moodle import MOODLE, MoodleSenders, parse_moodle_time, read_worksheet, worksheet_csv
 from autograder.lms.roster import RosterError, load_roster
-from autograder.lms.scores import parse_time, zone
+from autograder.times import parse_time, zone
 from tests.test_lms_export import result_of
 from tests.test_lms_import import A, landed, make_zip, notebook, rows_by, write_roster
 

@@ -12,6 +12,7 @@ from autograder.reports.feedback import render_feedback
 from autograder.run_tests import run_suite
 from autograder.score import score
 from autograder.student import local_student
+from tests import grading
 from tests.test_reports import text_of
 
 A = "weight_init"
@@ -75,7 +76,7 @@ def test_the_sandbox_names_a_cell_stopped_by_the_memory_limit(tmp_path):
                                        "def relu(x):\n    return np.maximum(x, 0)\n"))
     path = tmp_path / f"{A}.ipynb"
     path.write_text(__import__("json").dumps(nb))
-    result = grade_notebook(pathlib.Path(path), A, "cat", limits=Limits(memory_mb=512))
+    result = grade_notebook(pathlib.Path(path), A, "cat", settings=grading(limits=Limits(memory_mb=512)))
     relu = [t for t in result.tests if t.function == "relu"]
     assert all(t.kind == "error" and t.message.startswith("your relu cell stopped with MemoryError") for t in relu)
     assert result.function_points("sigmoid") == 3

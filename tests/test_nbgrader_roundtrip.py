@@ -18,6 +18,7 @@ import pytest
 from autograder import course, demo, gradebook, record
 from autograder.grade import grade_batch
 from autograder.isolate import Limits
+from tests import grading
 from tests.test_lms_import import write_roster
 
 pytestmark = pytest.mark.slow
@@ -37,7 +38,7 @@ def nbgrader(root: pathlib.Path, *args: str, env=None, cwd=None) -> subprocess.C
 def graded_course(root: pathlib.Path, kinds=KINDS) -> course.Layout:
     layout = demo.lay_out(root, [A])
     demo.submit_class(layout, [A], students=len(kinds), kinds=kinds)
-    grade_batch(A, layout, jobs=2, limits=LIMITS)
+    grade_batch(A, layout, settings=grading(2, LIMITS))
     return layout
 
 
@@ -182,7 +183,7 @@ def test_a_manual_grade_reaches_every_total_and_the_students_feedback(graded, tm
         proc = run(*argv)
         assert proc.returncode == 0, proc.stderr
 
-    grade_batch(A, graded, jobs=1, limits=LIMITS)  # a rerun leaves the graders' work alone
+    grade_batch(A, graded, settings=grading(1, LIMITS))  # a rerun leaves the graders' work alone
     assert not any(s["needs_manual_grade"] for s in api(graded).get_notebook_submissions(A, A))
     gradebook_totals = export_totals(graded)
     assert gradebook_totals["student001"] == 18.5
@@ -241,7 +242,7 @@ def test_stock_autograde_force_keeps_the_graders_results_and_the_totals(tmp_path
     nb = nbformat.read(gradebook.graded_path(layout, "student001", A), as_version=4)
     assert gradebook.GRADED_MARK not in nb.metadata, "stock autograde wrote its own notebook"
 
-    summary = grade_batch(A, layout, jobs=1, limits=LIMITS)
+    summary = grade_batch(A, layout, settings=grading(1, LIMITS))
     assert sorted(summary.skipped) == ["student001", "student002", "student003"]
     nb = nbformat.read(gradebook.graded_path(layout, "student001", A), as_version=4)
     assert gradebook.GRADED_MARK in nb.metadata, "the grader wrote its notebook back"
@@ -253,6 +254,6 @@ def test_the_grader_works_on_a_gradebook_nbgrader_made(tmp_path):
     proc = nbgrader(layout.root, "generate_assignment", A, "--force")
     assert proc.returncode == 0, proc.stderr
     demo.submit_class(layout, [A], students=2, kinds=["solution", "untouched"])
-    grade_batch(A, layout, jobs=1, limits=LIMITS)
+    grade_batch(A, layout, settings=grading(1, LIMITS))
     assert export_totals(layout) == csv_totals(layout) == {"student001": 17.0, "student002": 0.0}
 

@@ -6,9 +6,8 @@ import pytest
 
 from autograder import sample, stock
 from autograder.grade import grade_batch
-from autograder.isolate import Limits
 from autograder.record import read_result, results_path
-from tests import scratch_layout
+from tests import grading, scratch_layout
 
 pytestmark = pytest.mark.slow
 A = "dropout"
@@ -43,7 +42,7 @@ def test_a_student_who_draws_random_numbers_gets_the_same_result_every_time(tmp_
     layout = scratch_layout(tmp_path)
     runs = []
     for _ in range(3):
-        grade_batch(A, layout, jobs=2, regrade=True, limits=Limits())
+        grade_batch(A, layout, settings=grading(2), regrade=True)
         runs.append({sid: _outcomes(layout, sid) for sid in ("coin1", "coin2")})
     assert runs[0] == runs[1] == runs[2]
     assert runs[0]["coin1"] != runs[0]["coin2"], "the seed differs from student to student"

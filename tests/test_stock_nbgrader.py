@@ -3,9 +3,8 @@ import pytest
 
 from autograder import sample, stock
 from autograder.grade import grade_batch
-from autograder.isolate import Limits
 from autograder.record import load_results
-from tests import scratch_layout
+from tests import grading, scratch_layout
 
 pytestmark = pytest.mark.slow
 HONEST = ["solution", "wrong", "alternative", "untouched", "wrong", "python_file"]
@@ -15,7 +14,7 @@ HONEST = ["solution", "wrong", "alternative", "untouched", "wrong", "python_file
 def test_stock_autograde_agrees_with_the_grader(tmp_path, assignment):
     submitted = tmp_path / "submitted"
     sample.build_class(submitted, [assignment], students=len(HONEST), kinds=HONEST, seed=3)
-    grade_batch(assignment, scratch_layout(tmp_path), jobs=2, limits=Limits())
+    grade_batch(assignment, scratch_layout(tmp_path), settings=grading(2))
     ours = {r.student_id: r.auto_score for r in load_results(tmp_path / "out", assignment)}
     workdir = stock.prepare_course(tmp_path / "stock", [assignment])
     theirs = stock.autograde(workdir, assignment, submitted)

@@ -120,6 +120,12 @@ class _TestRandom:
 rng = _TestRandom()
 
 
+def use_secret(secret: str):
+    """Seed from `secret` from now on (the grader sets the course's before it grades)."""
+    global SECRET
+    SECRET = secret
+
+
 def _digest(*parts: str) -> bytes:
     return hashlib.sha256("\0".join((SECRET, *parts)).encode()).digest()
 

@@ -15,10 +15,11 @@ import os
 import pathlib
 import sys
 
-from . import LmsError, canvas, gradescope, intake, lti, moodle, nbgrader_csv
+from . import LmsError, canvas, gradescope, intake, moodle, nbgrader_csv
 from .roster import load_roster
 from .safezip import MB, ZipLimits
-from .scores import LatePolicy, parse_due, zone
+from ..times import parse_due, zone
+from .scores import LatePolicy
 from .. import course
 from ..record import atomic_write, load_results
 
@@ -164,8 +165,14 @@ def gradescope_run(args) -> int:
 def lti_publish(args) -> int:
     from ..cli import layout_of
 
+    try:  # its packages (pylti1p3, cryptography, requests) load only for this command
+        from . import lti
+    except ModuleNotFoundError as exc:
+        raise LmsError(f"lti-publish needs the Python package {exc.name.split('.')[0]!r}: install the requirements "
+                       "(pip install -r requirements.txt)") from None
     record = layout_of(args).results / f"lti-{args.assignment}.json"
-    patience = lti.Patience(timeout=args.timeout, attempts=args.attempts)
+    given = {"timeout": args.timeout, "attempts": args.attempts}
+    patience = lti.Patience(**{k: v for k, v in given.items() if v is not None})
     report = lti.publish(args.assignment, _results(args), load_roster(args.roster), lti.load_config(args.config),
                          _policy(args), args.lineitem, patience=patience, record=record, resend=args.resend)
     print(report.summary())
@@ -230,9 +237,9 @@ def register(subparsers) -> None:
     _export_options(p)
     p.add_argument("--config", required=True, type=pathlib.Path, help="the tool's LTI configuration JSON")
     p.add_argument("--lineitem", help="line item URL (default: from the configuration)")
-    p.add_argument("--timeout", type=float, default=lti.Patience.timeout, help="seconds to wait for each answer")
-    p.add_argument("--attempts", type=int, default=lti.Patience.attempts,
-                   help="tries per score when the platform is busy, fails or does not answer")
+    p.add_argument("--timeout", type=float, help="seconds to wait for each answer (default 30)")
+    p.add_argument("--attempts", type=int,
+                   help="tries per score when the platform is busy, fails or does not answer (default 5)")
     p.add_argument("--resend", action="store_true",
                    help="send every score again, even those the record says landed (RESULTS/lti-<assignment>.json)")
     p.set_defaults(func=lti_publish)

@@ -18,7 +18,8 @@ import tempfile
 import zipfile
 
 from . import LmsError
-from .scores import LatePolicy, check_percentages, final_score, parse_time
+from ..times import is_late, parse_time
+from .scores import LatePolicy, check_percentages, final_score
 from .. import course
 from ..read import find_notebook
 from ..record import atomic_write
@@ -246,7 +247,7 @@ def run(root: pathlib.Path = pathlib.Path(DEFAULT_ROOT), grade=None) -> dict:
     result.written = []  # Gradescope's own manual questions grade the written answers
     result.problems = notes + result.problems
     result.submitted_at = submitted.isoformat() if submitted else ""
-    result.late = bool(submitted and due and submitted > due)
+    result.late = is_late(submitted, due)
     penalty = config.get("late_penalty") or {}
     policy = LatePolicy(due, penalty.get("percent_per_day", 0) if due else 0, penalty.get("cap_percent", 100),
                         dt.timedelta(minutes=penalty.get("grace_minutes", 0)))

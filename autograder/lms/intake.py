@@ -36,7 +36,7 @@ from dataclasses import asdict, dataclass, field, fields
 
 from . import safezip
 from .roster import Roster
-from .scores import UTC, nbgrader_timestamp, parse_time
+from ..times import UTC, is_late, nbgrader_timestamp, parse_time
 from .. import course
 from ..record import atomic_write
 
@@ -213,7 +213,7 @@ def _consider(member: safezip.Member, lms: LmsFormat, senders, due: dt.datetime 
             report.rows.append(Row(member.where, "skipped", found, who.lms_id))
             return []
     when = member.date_time.replace(tzinfo=UTC)  # only orders attempts: the LMS stamps the download's time
-    late = who.late if who.late is not None else bool(due and found.submitted and found.submitted > due)
+    late = who.late if who.late is not None else is_late(found.submitted, due)
     return [_Candidate(member, who, sid, when, found.submitted, late, found.note) for sid in found.student_ids]
 
 

@@ -44,7 +44,8 @@ from pylti1p3.service_connector import ServiceConnector
 from . import LmsError
 from .exporting import match, max_points
 from .roster import Roster
-from .scores import UTC, LatePolicy, describe, final_score, parse_time
+from ..times import UTC, parse_time
+from .scores import LatePolicy, describe, final_score
 from ..record import atomic_write
 from ..score import SubmissionResult
 

@@ -38,7 +38,8 @@ from . import LmsError
 from .exporting import Export, match, max_points
 from .intake import Identity, LmsFormat, Senders
 from .roster import Roster
-from .scores import UTC, LatePolicy, describe, final_score, number, scaled, untimed_note
+from ..times import UTC
+from .scores import LatePolicy, describe, final_score, number, scaled, untimed_note
 from ..score import SubmissionResult
 
 _FOLDER = re.compile(r"^(?P<name>[^/]*)_(?P<pid>\d+)_assignsubmission_(?P<plugin>[a-z]+)/(?P<file>.+)$")

@@ -12,7 +12,8 @@ import io
 
 from .exporting import Export, match, max_points
 from .roster import Person, Roster
-from .scores import LatePolicy, final_score, nbgrader_timestamp, number, parse_time, untimed_note
+from ..times import nbgrader_timestamp, parse_time
+from .scores import LatePolicy, final_score, number, untimed_note
 from ..score import SubmissionResult
 
 COLUMNS = ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email",

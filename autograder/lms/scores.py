@@ -1,55 +1,13 @@
-"""Submission times, due dates, and the one late-penalty rule every exporter applies.
-
-Times are timezone-aware datetimes inside this package.  A time without a zone
-(nbgrader's own timestamps are written in UTC) is read as UTC; a due date given
-by a person must carry its zone, since guessing it shifts every deadline.
-"""
+"""The one late-penalty rule every exporter applies (times are parsed in autograder.times)."""
 from __future__ import annotations
 
 import datetime as dt
 import math
-import zoneinfo
 from dataclasses import dataclass
-
-import dateutil.parser
 
 from . import LmsError
 from ..score import SubmissionResult
-
-UTC = dt.timezone.utc
-
-
-def parse_time(text: str) -> dt.datetime | None:
-    """A recorded time (ISO 8601 or nbgrader's "2025-03-01 12:00:00.000000 UTC"), None if unreadable."""
-    try:
-        when = dateutil.parser.parse(text)
-    except (ValueError, OverflowError, TypeError):
-        return None
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
-
-
-def parse_due(text: str) -> dt.datetime:
-    """A due date typed by the instructor; it must say its time zone."""
-    try:
-        when = dateutil.parser.isoparse(text)
-    except (ValueError, OverflowError) as exc:
-        raise LmsError(f"due date {text!r} is not an ISO 8601 time ({exc})") from None
-    if when.tzinfo is None:
-        raise LmsError(f"due date {text!r} has no time zone; write it like 2025-03-01T23:59+09:00 or ...Z for UTC")
-    return when
-
-
-def zone(name: str) -> dt.tzinfo:
-    """An IANA time zone, by name."""
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise LmsError(f"unknown time zone {name!r} (use an IANA name such as UTC or Asia/Seoul)") from None
-
-
-def nbgrader_timestamp(when: dt.datetime) -> str:
-    """The text nbgrader writes into timestamp.txt (its default format, in UTC)."""
-    return when.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
+from ..times import parse_time
 
 
 def check_percentages(*values: float):
