@@ -2,15 +2,29 @@
 
 The path a submission takes, one module a step:
 
-    read.py        notebook file -> Submission (student solution cells + instructor cells)
-    isolate.py     a warm, sandboxed student process per submission (bubblewrap + limits)
-    run_tests.py   the hidden suite (autograder/hidden/) against that process -> outcomes
-    score.py       outcomes -> SubmissionResult (points per function, Gradescope JSON)
-    record.py      result.json, grades.csv and nbgrader's gradebook, written atomically
+    read.py        notebook file -> Submission (the student's solution cells + the instructor's cells)
+    isolate.py     the submission loaded into a fresh child of a warm sandbox (sandbox/)
+    run_tests.py   pytest runs the assignment's hidden suite against that child -> outcomes
+    score.py       outcomes -> SubmissionResult (points per function; Gradescope's JSON as an export)
+    record.py      result.json, results.json, grades.csv and nbgrader's gradebook, written atomically
     lms/           submissions in from, grades out to Canvas, Moodle, Gradescope, LTI 1.3
     reports/       feedback pages for students, class reports for instructors
 
 grade.py ties the steps together for one submission or a whole class; cli.py is
-a thin command line over it.  bridge.py lets stock `nbgrader autograde` run the
-same hidden suites; stock.py runs stock nbgrader for comparison.
+a thin command line over it.
+
+Everything about one assignment sits in hidden/<assignment>/: its suite, its
+mistakes, its right and wrong variants and its experiment test (see
+docs/authoring.md).  Beside the pipeline:
+
+    sandbox/       what runs on the student's side of the pipe: the worker, its
+                   limits and wire format, and the host that starts it (host.py)
+    student.py     the `student` object a hidden test calls
+    course.py      the course on disk: assignments, folders, suites
+    settings.py    c.Autograder.* settings (nbgrader_config.py, then the command line)
+    kinds.py       the enums results are made of; times.py: due dates and lateness
+    gradebook.py   nbgrader's gradebook: cells, grades, manual grades
+    tools/         release (nbgrader generate_assignment), sample classes, the demo,
+                   stock nbgrader for comparison, and bridge.py, which lets stock
+                   `nbgrader autograde` run the same hidden suites
 """

@@ -15,7 +15,7 @@ import sys
 import warnings
 
 from . import course
-from .isolate import IsolationWarning
+from .sandbox.host import IsolationWarning
 
 
 def _progress_printer(assignment: str):
@@ -100,7 +100,7 @@ def cmd_grade(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from . import demo
+    from .tools import demo
     from .grade import grade_batch
     from .record import load_results
 
@@ -140,7 +140,7 @@ def cmd_demo(args) -> int:
 
 
 def cmd_release(args) -> int:
-    from .release import generate
+    from .tools.release import generate
 
     folder = generate([course.check_assignment(a) for a in args.assignments] or course.ASSIGNMENTS,
                       pathlib.Path(args.course).resolve())

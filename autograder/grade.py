@@ -19,15 +19,16 @@ import warnings
 from dataclasses import dataclass, field
 
 from . import course, gradebook, hidden, record
-from .isolate import Limits, Sandbox
+from .isolate import isolate
+from .kinds import Kind, Status
 from .read import Submission, find_notebook, read_submission
 from .run_tests import not_run, run_suite
-from .kinds import Kind, Status
+from .sandbox.host import Sandbox
+from .sandbox.limits import Limits, SandboxDied
 from .score import SCHEMA, SubmissionResult, score
 from .settings import Autograder
 from .settings import load as load_settings
 from .times import is_late, parse_time
-from .student import SandboxDied
 
 
 def _use_secret(secret: str):
@@ -78,7 +79,7 @@ def grade_in(sandbox: Sandbox, sub: Submission) -> SubmissionResult:
         return _nothing_to_grade(sub)
     started = time.monotonic()
     tampering = list(sub.tampering)
-    with sandbox.session(sub.cells) as session:
+    with isolate(sandbox, sub.cells) as session:
         outcomes = run_suite(sub.assignment, session.student, restart=session.restart,
                              load_problems=session.load_problems, student_id=sub.student_id)
         try:

@@ -28,7 +28,8 @@ import pytest
 from . import course
 from .hidden import KnownMistake, seed_tests, student_seed
 from .kinds import Kind, Visibility
-from .student import MissingFunction, SandboxDied, StudentError
+from .sandbox.limits import SandboxDied
+from .student import MissingFunction, StudentError
 
 
 @dataclass

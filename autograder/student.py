@@ -57,14 +57,6 @@ class MissingFunction(StudentError):
         self.function, self.type, self.detail, self.where = function, "Missing", "", ""
 
 
-class SandboxDied(Exception):
-    """The student process stopped: `reason` says it in words, `stop` (sandbox.limits.Stop) as data."""
-
-    def __init__(self, reason: str, stop: Stop = Stop.GONE):
-        super().__init__(reason)
-        self.reason, self.stop = reason, Stop(stop)
-
-
 class Student:
     def __init__(self, transport, judge=None):
         self._request = transport

@@ -30,7 +30,8 @@ import psutil
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
 
-from autograder import course, read, sample, stock  # noqa: E402
+from autograder import course, read  # noqa: E402
+from autograder.tools import sample, stock  # noqa: E402
 from autograder.grade import grade_batch  # noqa: E402
 from autograder.record import load_results  # noqa: E402
 from autograder.run_tests import run_suite  # noqa: E402

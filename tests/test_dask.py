@@ -4,7 +4,7 @@ import pathlib
 
 import pytest
 
-from autograder import sample
+from autograder.tools import sample
 from autograder.grade import grade_batch
 from autograder.record import load_results
 from tests import grading, scratch_layout
@@ -96,7 +96,7 @@ def test_a_dask_worker_isolates_as_a_local_run_does(outside_tmp):
     listener.bind(("127.0.0.1", 0))
     listener.listen()
     readable = [str(layout.submitted / "student001" / A / f"{A}.ipynb"), str(course.source_notebook(A)),
-                str(course.REPO_ROOT / "autograder" / "hidden" / f"test_{A}.py"), str(tmp_path / "gradebook.db")]
+                str(course.suite_path(A)), str(tmp_path / "gradebook.db")]
     code = ESCAPES.format(readable=readable, writable=[str(layout.results), str(tmp_path)],
                           port=listener.getsockname()[1])
     nb = sample.with_code(sample.student_notebook(A), dict(sample.reference_code(A), sigmoid=code))

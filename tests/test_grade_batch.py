@@ -10,9 +10,10 @@ import time
 
 import pytest
 
-from autograder import course, read, record, sample
+from autograder import course, read, record
+from autograder.tools import sample
 from autograder.grade import grade_batch
-from autograder.isolate import Limits
+from autograder.sandbox.limits import Limits
 from tests import grading, scratch_layout
 
 A = "weight_init"

@@ -9,7 +9,8 @@ import json
 import numpy as np
 import pytest
 
-from autograder import cli, course, read, run_tests, sample
+from autograder import cli, course, read, run_tests
+from autograder.tools import sample
 from autograder.grade import grade_batch
 from autograder.hidden.weight_init import suite
 from autograder.kinds import Kind, Status
@@ -101,7 +102,7 @@ def test_a_suite_that_cannot_be_collected_stops_with_its_error(monkeypatch, tmp_
 
 
 def test_under_stock_nbgrader_a_broken_hidden_test_fails_its_cell(broken_suite):
-    from autograder import bridge
+    from autograder.tools import bridge
 
     namespace = {"np": np}
     for function in ("sigmoid", "relu"):

@@ -12,11 +12,13 @@ import time
 
 import pytest
 
-from autograder import course, read, sample
+from autograder import course, read
+from autograder.tools import sample
 from autograder.grade import grade_in
-from autograder.isolate import IsolationWarning, Limits, Sandbox, bwrap_available
+from autograder.isolate import isolate
 from autograder.read import Submission
-from autograder.student import SandboxDied
+from autograder.sandbox.host import IsolationWarning, Sandbox, bwrap_available
+from autograder.sandbox.limits import Limits, SandboxDied
 
 A = "weight_init"
 LIMITS = Limits(call_seconds=4, wall_seconds=20, memory_mb=512, output_bytes=4096, processes=16)
@@ -149,9 +151,10 @@ PEEK = ("def peek(p):\n    try:\n        with open(p, 'rb') as f:\n            r
 def test_hidden_suites_sources_and_other_submissions_are_out_of_reach(sandbox):
     secret = sandbox.secret_dir / "other_student.ipynb"
     secret.write_text("{}")
-    with sandbox.session(cells(PEEK)) as s:
-        for path in [course.REPO_ROOT / "autograder" / "hidden" / f"test_{A}.py",
-                     course.source_notebook(A), secret, pathlib.Path("/root/.bash_history")]:
+    secrets = [course.suite_path(A), course.source_notebook(A), secret]
+    assert all(p.is_file() for p in secrets), "the test must aim at files that exist outside"
+    with isolate(sandbox, cells(PEEK)) as s:
+        for path in [*secrets, pathlib.Path("/root/.bash_history")]:
             assert s.student.peek(str(path)) in ("FileNotFoundError", "PermissionError"), path
         assert s.student.listing(str(course.REPO_ROOT)) in ([".venv"], []), "the checkout must be hidden"
 
@@ -161,7 +164,7 @@ def test_no_writes_outside_scratch(sandbox):
 
     targets = [pathlib.Path(numpy.__file__).parent / "evil.py", course.REPO_ROOT / "evil.txt",
                pathlib.Path("/tmp/ag-shared-evil"), pathlib.Path("/var/tmp/evil"), pathlib.Path("/etc/evil")]
-    with sandbox.session(cells(PEEK)) as s:
+    with isolate(sandbox, cells(PEEK)) as s:
         assert s.student.write("mine.txt") == "written"  # its own scratch space works
         for t in targets:
             s.student.write(str(t))
@@ -172,7 +175,7 @@ def test_no_writes_outside_scratch(sandbox):
 def test_no_process_outlives_its_grading(sandbox):
     daemon = ("def spawn():\n    if os.fork() == 0:\n        os.setsid()\n        if os.fork() == 0:\n"
               "            while True:\n                time.sleep(0.1)\n        os._exit(0)\n    return os.getuid()\n")
-    with sandbox.session(cells(daemon)) as s:
+    with isolate(sandbox, cells(daemon)) as s:
         uid = s.student.spawn()
         time.sleep(0.3)
         assert _processes_of(uid), "the daemon should be running during the session"
@@ -198,9 +201,9 @@ def test_no_state_carries_to_the_next_student(sandbox):
              "    np.pi = 3\n    os.environ['LEFT'] = '1'\n    return True\n")
     second = ("def look():\n    return [os.path.exists('/tmp/note'), os.path.exists('/dev/shm/note'),\n"
               "            float(np.pi), os.environ.get('LEFT')]\n")
-    with sandbox.session(cells(first)) as s:
+    with isolate(sandbox, cells(first)) as s:
         assert s.student.leave() is True
-    with sandbox.session(cells(second)) as s:
+    with isolate(sandbox, cells(second)) as s:
         assert s.student.look() == [False, False, pytest.approx(3.141592653589793), None]
 
 
@@ -215,7 +218,7 @@ def test_no_network_not_even_loopback(sandbox):
             "def self_loop():\n    try:\n        s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen(1)\n"
             "        socket.create_connection(s.getsockname(), timeout=1)\n        return 'connected'\n"
             "    except OSError as e:\n        return type(e).__name__\n")
-    with sandbox.session(cells(code)) as s:
+    with isolate(sandbox, cells(code)) as s:
         assert s.student.dial(port) != "connected"
         assert s.student.self_loop() != "connected"
     server.close()
@@ -230,7 +233,7 @@ def test_no_network_not_even_loopback(sandbox):
     "time.time = lambda: 0.0\n    time.monotonic = lambda: 0.0\n    time.perf_counter = lambda: 0.0\n    while True:\n        pass",
 ])
 def test_wall_clock_limit_holds(sandbox, body):
-    with sandbox.session(cells(f"def stuck():\n    {body}\n")) as s:
+    with isolate(sandbox, cells(f"def stuck():\n    {body}\n")) as s:
         t0 = time.monotonic()
         with pytest.raises(SandboxDied, match="time limit exceeded"):
             s.student.stuck()
@@ -238,7 +241,7 @@ def test_wall_clock_limit_holds(sandbox, body):
 
 
 def test_memory_limit_fails_alone(sandbox):
-    with sandbox.session(cells("def hog():\n    return np.ones(2**33).sum()\n"
+    with isolate(sandbox, cells("def hog():\n    return np.ones(2**33).sum()\n"
                                "def fine():\n    return 7\n")) as s:
         with pytest.raises(AssertionError, match="memory limit exceeded"):
             s.student.hog()
@@ -246,7 +249,7 @@ def test_memory_limit_fails_alone(sandbox):
 
 
 def test_output_flood_is_truncated(sandbox):
-    with sandbox.session(cells("def flood():\n    for i in range(200000):\n        print('spam' * 10)\n"
+    with isolate(sandbox, cells("def flood():\n    for i in range(200000):\n        print('spam' * 10)\n"
                                "    os.write(1, b'x' * 10**6)\n    return 1\n")) as s:
         assert s.student.flood() == 1
     assert s.truncated and len(s.output) <= LIMITS.output_bytes
@@ -256,7 +259,7 @@ def test_process_limit(sandbox):
     bomb = ("def bomb():\n    pids = []\n    try:\n        for _ in range(200):\n            pid = os.fork()\n"
             "            if pid == 0:\n                time.sleep(30)\n                os._exit(0)\n            pids.append(pid)\n"
             "    except OSError:\n        pass\n    return len(pids)\n")
-    with sandbox.session(cells(bomb)) as s:
+    with isolate(sandbox, cells(bomb)) as s:
         assert s.student.bomb() < LIMITS.processes
 
 
@@ -266,10 +269,10 @@ def test_process_limit(sandbox):
     ("sys.setrecursionlimit(10**8)\n    def f(n):\n        return sorted([n], key=f)\n    f(0)", "segmentation fault"),
 ])
 def test_crash_fails_only_that_submission(sandbox, crash, cause):
-    with sandbox.session(cells(f"def boom():\n    {crash}\n")) as s:
+    with isolate(sandbox, cells(f"def boom():\n    {crash}\n")) as s:
         with pytest.raises(SandboxDied, match=cause):
             s.student.boom()
-    with sandbox.session(cells("def fine():\n    return 3\n")) as s:
+    with isolate(sandbox, cells("def fine():\n    return 3\n")) as s:
         assert s.student.fine() == 3
 
 
@@ -284,7 +287,7 @@ def test_fallback_without_bubblewrap_warns_and_still_limits():
     with pytest.warns(IsolationWarning, match="isolation is weaker|without a filesystem"):
         sb = Sandbox(LIMITS, isolation="none", import_tensorflow=False)
     with sb:
-        with sb.session(cells("def stuck():\n    while True:\n        pass\n")) as s:
+        with isolate(sb, cells("def stuck():\n    while True:\n        pass\n")) as s:
             with pytest.raises(SandboxDied, match="time limit"):
                 s.student.stuck()
 
@@ -294,7 +297,7 @@ def test_worker_survives_many_students(sandbox):
     done = []
 
     def run():
-        with sandbox.session(cells("def ok():\n    return 1\n")) as s:
+        with isolate(sandbox, cells("def ok():\n    return 1\n")) as s:
             done.append(s.student.ok())
 
     t = threading.Thread(target=run)
@@ -305,7 +308,7 @@ def test_worker_survives_many_students(sandbox):
 
 def test_output_survives_a_restart_within_the_submission(sandbox):
     code = "def say():\n    print('said before the stop')\n    return 1\ndef stuck():\n    while True:\n        pass\n"
-    with sandbox.session(cells(code)) as s:
+    with isolate(sandbox, cells(code)) as s:
         assert s.student.say() == 1
         with pytest.raises(SandboxDied):
             s.student.stuck()

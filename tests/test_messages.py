@@ -4,9 +4,10 @@ import re
 
 import pytest
 
-from autograder import read, sample
+from autograder import read
+from autograder.tools import sample
 from autograder.grade import grade_in, grade_notebook
-from autograder.isolate import Limits
+from autograder.sandbox.limits import Limits
 from autograder.reports.class_report import summarise
 from autograder.reports.feedback import render_feedback
 from autograder.run_tests import run_suite

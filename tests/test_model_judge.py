@@ -10,9 +10,11 @@ the data it exports, in a process that never ran the attacker's code.
 """
 import pytest
 
-from autograder import course, read, sample
+from autograder import course, read
+from autograder.tools import sample
 from autograder.grade import grade_in
-from autograder.isolate import Limits, Sandbox
+from autograder.sandbox.host import Sandbox
+from autograder.sandbox.limits import Limits
 from autograder.read import Submission
 from autograder.reports.class_report import summarise
 

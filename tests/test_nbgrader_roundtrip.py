@@ -15,9 +15,10 @@ import sys
 import nbformat
 import pytest
 
-from autograder import course, demo, gradebook, record
+from autograder import course, gradebook, record
+from autograder.tools import demo
 from autograder.grade import grade_batch
-from autograder.isolate import Limits
+from autograder.sandbox.limits import Limits
 from tests import grading
 from tests.test_lms_import import write_roster
 

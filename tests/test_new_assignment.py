@@ -97,7 +97,7 @@ def _notebook(points: int) -> nbformat.NotebookNode:
         nbformat.v4.new_code_cell(SOLUTION, metadata=meta("scale", solution=True, locked=False)),
         nbformat.v4.new_code_cell(
             'assert np.allclose(scale(np.array([1.0, 2.0]), 3.0), [3.0, 6.0]), "scale([1, 2], 3) should be [3, 6]"\n'
-            "### BEGIN HIDDEN TESTS\nfrom autograder.bridge import hidden_points\n"
+            "### BEGIN HIDDEN TESTS\nfrom autograder.tools.bridge import hidden_points\n"
             f'hidden_points("{A}", "scale", globals())\n### END HIDDEN TESTS\n',
             metadata=meta("test_scale", grade=True, points=points)),
         nbformat.v4.new_markdown_cell("Why does scaling change the spread of the values?\n"),

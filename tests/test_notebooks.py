@@ -68,7 +68,7 @@ def test_released_notebook_imports_visual_from_its_folder(assignment):
 
 def _rounds():
     """(assignment, i): the i-th correct alternative of every function at once, for every i."""
-    from autograder import sample
+    from autograder.tools import sample
 
     for a in course.ASSIGNMENTS:
         right = _alternatives(a)
@@ -78,7 +78,7 @@ def _rounds():
 
 def _alternatives(assignment):
     """function -> the code of its correct alternatives."""
-    from autograder import sample
+    from autograder.tools import sample
 
     found = {}
     for v in sample.variants(assignment):
@@ -91,7 +91,7 @@ def _alternatives(assignment):
 def test_validate_agrees_with_the_public_checks_on_correct_alternatives(assignment, i, tmp_path):
     """nbgrader's Validate button (NBGRADER_EXECUTION=validate) fails a cell that writes to stderr;
     correct code that warns (a sigmoid as 1 / (1 + np.exp(-x)) overflows for large inputs) must pass."""
-    from autograder import sample
+    from autograder.tools import sample
 
     code = dict(sample.reference_code(assignment))
     code.update({fn: variants[i % len(variants)] for fn, variants in _alternatives(assignment).items()})

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from autograder import course
-from autograder.release import generate
+from autograder.tools.release import generate
 
 ROOT = course.REPO_ROOT
 LEAKCHECK = ROOT.parent / "shared" / "hooks" / "leakcheck.py"

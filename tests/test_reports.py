@@ -15,7 +15,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from autograder import course, record, run_tests, sample
+from autograder import course, record, run_tests
+from autograder.tools import sample
 from autograder.reports import ReportError, class_report, commands, loading
 from autograder.reports.bench import write_class
 from autograder.reports.class_report import render_class_report, summarise, write_class_report

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from autograder import sample, stock
+from autograder.tools import sample, stock
 from autograder.grade import grade_batch
 from autograder.record import read_result, results_path
 from tests import grading, scratch_layout

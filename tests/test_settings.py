@@ -56,7 +56,7 @@ def test_the_secret_comes_from_the_environment_unless_the_config_says(monkeypatc
 
 
 def test_the_batch_grades_with_the_configured_secret_and_warns_about_the_default(tmp_path, monkeypatch):
-    from autograder import sample
+    from autograder.tools import sample
     from autograder.record import load_results
     from tests import scratch_layout
 

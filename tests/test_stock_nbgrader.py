@@ -1,7 +1,7 @@
 """Stock `nbgrader autograde` gives the grader's totals on honest submissions."""
 import pytest
 
-from autograder import sample, stock
+from autograder.tools import sample, stock
 from autograder.grade import grade_batch
 from autograder.record import load_results
 from tests import grading, scratch_layout

@@ -8,7 +8,8 @@ import json
 
 import pytest
 
-from autograder import course, read, sample
+from autograder import course, read
+from autograder.tools import sample
 from autograder.run_tests import run_suite
 from autograder.score import score
 from autograder.student import local_student

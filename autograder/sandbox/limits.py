@@ -42,3 +42,11 @@ class Stop(StrEnum):
     @property
     def is_limit(self) -> bool:
         return self in (Stop.TIME, Stop.MEMORY, Stop.CPU)
+
+
+class SandboxDied(Exception):
+    """The student process stopped: `reason` says it in words, `stop` (a Stop) as data."""
+
+    def __init__(self, reason: str, stop: Stop = Stop.GONE):
+        super().__init__(reason)
+        self.reason, self.stop = reason, Stop(stop)

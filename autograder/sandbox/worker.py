@@ -1,6 +1,6 @@
 """The warm worker: runs inside the sandbox, forks one child per submission.
 
-Started by autograder.isolate as `python -E -s .../worker.py`, it imports
+Started by autograder.sandbox.host as `python -E -s .../worker.py`, it imports
 NumPy, TensorFlow and Keras once (import only: forking after TensorFlow has
 run an op hangs the child), then serves the grader over stdin/stdout:
 

@@ -12,8 +12,8 @@ import tempfile
 
 from nbgrader.apps import NbGraderAPI
 
-from . import course
-from .gradebook import ensure_alembic
+from .. import course
+from ..gradebook import ensure_alembic
 
 
 def nbgrader_api(root: pathlib.Path) -> NbGraderAPI:

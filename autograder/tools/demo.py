@@ -22,7 +22,8 @@ import shutil
 import subprocess
 import sys
 
-from . import course, sample
+from .. import course
+from . import sample
 
 HELPERS = ("visual.py", "checks.py")
 # nbgrader's documented switches that take the instructor's tools out of a student's Jupyter.
@@ -109,7 +110,7 @@ def _exchange(kind, layout: course.Layout, **settings):
     from nbgrader.auth import Authenticator
     from nbgrader.coursedir import CourseDirectory
 
-    from .gradebook import ensure_alembic
+    from ..gradebook import ensure_alembic
 
     ensure_alembic()
     config = _nbgrader_config(layout, **settings)

@@ -1,7 +1,7 @@
 """Stock `nbgrader autograde` on the same submissions, for comparison.
 
 The test cells' hidden part calls the same hidden suites through
-autograder.bridge, so on honest submissions the totals must match the
+autograder.tools.bridge, so on honest submissions the totals must match the
 grader's.  The benchmark uses this as its baseline; a test checks the match.
 """
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import pathlib
 import shutil
 
-from . import course
+from .. import course
 from .release import check, nbgrader_api
 
 
@@ -39,7 +39,7 @@ def autograde(workdir: pathlib.Path, assignment: str, submitted: pathlib.Path) -
 def code_scores(workdir: pathlib.Path, assignment: str) -> dict[str, float]:
     from nbgrader.api import Gradebook
 
-    from .gradebook import ensure_alembic
+    from ..gradebook import ensure_alembic
 
     ensure_alembic()
     with Gradebook(f"sqlite:///{workdir}/gradebook.db") as gb:

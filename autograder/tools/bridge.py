@@ -12,9 +12,9 @@ import os
 import pathlib
 import warnings
 
-from .kinds import Kind
-from .run_tests import run_suite
-from .student import local_student
+from ..kinds import Kind
+from ..run_tests import run_suite
+from ..student import local_student
 
 
 def _student_id() -> str:

@@ -1,0 +1,1 @@
+"""Tools beside the grading pipeline: release, sample classes, the demo, stock nbgrader, the bridge."""
