@@ -22,8 +22,7 @@ import json
 import numpy as np
 
 from .sandbox import probes
-from .sandbox.limits import Stop
-from .sandbox.protocol import Handle, decode, encode
+from .sandbox.protocol import Handle, ProtocolError, decode, encode
 from .sandbox.runtime import Runtime
 
 
@@ -70,14 +69,14 @@ class Student:
             raise MissingFunction(label)
         if "error" in reply:
             raise StudentError(label, reply["error"])
-        return decode(reply["value"])
+        try:
+            return decode(reply["value"])
+        except ProtocolError as exc:  # the student's process wrote the reply, so its form is the student's doing
+            raise StudentError(label, {"type": "ProtocolError", "message": f"it sent back something that is not "
+                                                                           f"plain data ({exc})"}) from None
 
     def call(self, name: str, *args, **kwargs):
         return self._ask(name, {"op": "call", "name": name, "args": encode(list(args)), "kwargs": encode(kwargs)})
-
-    def call_handle(self, handle: Handle, *args, **kwargs):
-        return self._ask(handle.type_name, {"op": "call_handle", "target": encode(handle),
-                                            "args": encode(list(args)), "kwargs": encode(kwargs)})
 
     def probe(self, name: str, *args, **kwargs):
         if name in probes.MODEL_PROBES and self._judge and args and isinstance(args[0], Handle):
@@ -115,9 +114,6 @@ class Student:
         """Seed the student's random generators (and, with the next model probe, the judge's)."""
         self._seed = int(seed)
         self._ask("seeding the random generators", {"op": "seed", "seed": self._seed})
-
-    def has(self, name: str) -> bool:
-        return bool(self._ask(name, {"op": "has", "name": name}))
 
     def __getattr__(self, name):
         if name.startswith("_"):

@@ -139,12 +139,8 @@ def probe_regularization_loss(model, input_dim, seed=0):
     return float(sum(_as_numpy(loss) for loss in model.losses)) if model.losses else 0.0
 
 
-def probe_count_params(model):
-    return int(model.count_params())
-
-
 MODEL_PROBES = {"describe_model": probe_describe_model, "predict": probe_predict,
-                "regularization_loss": probe_regularization_loss, "count_params": probe_count_params}
+                "regularization_loss": probe_regularization_loss}
 
 
 class NeedsStudentCode(Exception):

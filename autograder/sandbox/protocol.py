@@ -54,7 +54,12 @@ def _enc(v, mk, depth):
     if v is None or t is bool or t is str:
         return v
     if t is int:
-        return v if abs(v) < 2**53 else {"__int__": str(v)}
+        if abs(v) < 2**53:
+            return v
+        try:
+            return {"__int__": str(v)}
+        except ValueError as exc:  # more digits than Python will print
+            raise ProtocolError("an integer is too large to send") from exc
     if t is float:
         return v if math.isfinite(v) else {"__float__": repr(v)}
     if t is complex:
@@ -87,16 +92,28 @@ def _enc_array(a):
 
 def decode(data, resolve_handle=None):
     """Inverse of encode.  resolve_handle(Handle) may swap a handle for the
-    object it names (inside the sandbox); otherwise handles stay handles."""
-    return _dec(data, resolve_handle, depth=0)
+    object it names (inside the sandbox); otherwise handles stay handles.
+
+    Anything that is not what encode makes raises ProtocolError, never another
+    exception: the other side may be a student's process that wrote the pipe itself."""
+    try:
+        return _dec(data, resolve_handle, depth=0)
+    except ProtocolError:
+        raise
+    except (TypeError, ValueError, LookupError, AttributeError, OverflowError) as exc:
+        raise ProtocolError(f"malformed value on the wire ({type(exc).__name__}: {exc})") from exc
+
+
+def _body(body, *types):
+    if type(body) not in types:
+        raise ProtocolError(f"a tagged value holds a {type(body).__name__}")
+    return body
 
 
 def _dec(d, rh, depth):
     if depth > 64:
         raise ProtocolError("value is nested too deeply")
-    if d is None or type(d) in (bool, str, float):
-        return d
-    if type(d) is int:
+    if d is None or type(d) in (bool, str, float, int):
         return d
     if type(d) is list:
         return [_dec(x, rh, depth + 1) for x in d]
@@ -104,35 +121,38 @@ def _dec(d, rh, depth):
         raise ProtocolError(f"unexpected value on the wire: {type(d).__name__}")
     (tag, body), = d.items()
     if tag == "__int__":
-        return int(body)
+        return int(_body(body, str))
     if tag == "__float__":
-        return float(body)
+        return float(_body(body, str))
     if tag == "__complex__":
-        return complex(float(body[0]), float(body[1]))
+        real, imag = _body(body, list)
+        return complex(float(_body(real, str)), float(_body(imag, str)))
     if tag == "__bytes__":
-        return base64.b64decode(body)
+        return base64.b64decode(_body(body, str), validate=True)
     if tag == "__tuple__":
-        return tuple(_dec(x, rh, depth + 1) for x in body)
+        return tuple(_dec(x, rh, depth + 1) for x in _body(body, list))
     if tag == "__dict__":
-        return {str(k): _dec(x, rh, depth + 1) for k, x in body.items()}
+        return {k: _dec(x, rh, depth + 1) for k, x in _body(body, dict).items()}
     if tag == "__array__":
-        return _dec_array(body)
+        return _dec_array(_body(body, dict))
     if tag == "__scalar__":
-        return _dec_array(body)[()]
+        return _dec_array(_body(body, dict))[()]
     if tag == "__handle__":
-        h = Handle(int(body[0]), str(body[1])[:200])
+        id, type_name = _body(body, list)
+        h = Handle(_body(id, int), _body(type_name, str)[:200])
         return rh(h) if rh else h
     raise ProtocolError(f"unknown tag {tag!r}")
 
 
 def _dec_array(body):
-    dt = np.dtype(str(body["dtype"]))
+    dt = np.dtype(_body(body["dtype"], str))
     if dt.kind not in _ALLOWED_KINDS or dt.hasobject:
         raise ProtocolError(f"arrays of dtype {dt} are not allowed")
-    shape = tuple(int(n) for n in body["shape"])
-    raw = base64.b64decode(body["data"])
-    count = math.prod(shape)
-    if len(raw) != count * dt.itemsize:
+    shape = tuple(_body(n, int) for n in _body(body["shape"], list))
+    if any(n < 0 for n in shape):
+        raise ProtocolError("an array's shape has a negative length")
+    raw = base64.b64decode(_body(body["data"], str), validate=True)
+    if len(raw) != math.prod(shape) * dt.itemsize:
         raise ProtocolError("array data does not match its shape")
     return np.frombuffer(raw, dtype=dt).reshape(shape).copy()
 
@@ -160,7 +180,13 @@ def unpack_from(fd_read) -> dict:
     (n,) = struct.unpack(">I", read_exact(fd_read, 4))
     if n > MAX_MESSAGE:
         raise ProtocolError(f"message of {n} bytes is larger than allowed")
-    msg = json.loads(read_exact(fd_read, n))
+    raw = read_exact(fd_read, n)
+    try:
+        msg = json.loads(raw.decode("utf-8"))
+    except RecursionError as exc:  # json's own parser recurses once per bracket
+        raise ProtocolError("a message is nested too deeply") from exc
+    except ValueError as exc:
+        raise ProtocolError(f"a message is not UTF-8 JSON ({exc})") from exc
     if type(msg) is not dict:
         raise ProtocolError("a message must be an object")
     return msg

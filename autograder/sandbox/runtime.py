@@ -106,15 +106,11 @@ class Runtime:
         try:
             args = decode(request.get("args", []), self._resolve)
             kwargs = decode(request.get("kwargs", {"__dict__": {}}), self._resolve)
-            if op == "has":
-                return {"value": encode(callable(self.namespace.get(request["name"])))}
             if op == "call":
                 fn = self.namespace.get(request["name"])
                 if not callable(fn):
                     return {"missing": request["name"]}
                 value = fn(*args, **kwargs)
-            elif op == "call_handle":
-                value = self._resolve(decode(request["target"]))(*args, **kwargs)
             elif op == "probe":
                 value = getattr(probes, "probe_" + request["name"])(*args, **kwargs)
             elif op == "judge":  # only ever sent to a judge process, which runs no student code
