@@ -7,7 +7,7 @@ import pytest
 from autograder.tools import sample
 from autograder.grade import grade_batch
 from autograder.record import load_results
-from tests import grading, scratch_layout
+from tests.builders import grading, scratch_layout
 
 pytestmark = pytest.mark.slow
 A = "weight_init"

@@ -14,7 +14,7 @@ from autograder import course, read, record
 from autograder.tools import sample
 from autograder.grade import grade_batch
 from autograder.sandbox.limits import Limits
-from tests import grading, scratch_layout
+from tests.builders import grading, scratch_layout
 
 A = "weight_init"
 LIMITS = Limits(call_seconds=5, wall_seconds=30, memory_mb=512)

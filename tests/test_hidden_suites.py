@@ -18,8 +18,7 @@ from autograder.reports.class_report import render_class_report, summarise
 from autograder.reports.feedback import render_feedback
 from autograder.score import score
 from autograder.student import local_student
-from tests import grading, scratch_layout
-from tests.test_reports import text_of
+from tests.builders import grading, scratch_layout, text_of
 
 A = "weight_init"
 

@@ -128,7 +128,7 @@ def test_results_files_cannot_be_overwritten(tmp_path):
     (submitted / "student002" / A / f"{A}.ipynb").write_text(json.dumps(nb))
     from autograder.grade import grade_batch
 
-    from tests import grading, scratch_layout
+    from tests.builders import grading, scratch_layout
 
     grade_batch(A, scratch_layout(tmp_path, gradebook=True), settings=grading(1, LIMITS))
     rows = (out / "grades.csv").read_text().splitlines()

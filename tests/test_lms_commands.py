@@ -9,8 +9,7 @@ import pytest
 
 from autograder import course, record
 from autograder.lms import commands
-from tests.test_lms_export import result_of
-from tests.test_lms_import import make_zip, notebook, write_roster
+from tests.builders import make_zip, notebook, result_of, write_roster
 
 A = "weight_init"
 

@@ -12,21 +12,9 @@ from autograder.lms.nbgrader_csv import COLUMNS as NBGRADER_COLUMNS, export_csv
 from autograder.lms.roster import Person, Roster
 from autograder.lms.scores import LatePolicy, final_score
 from autograder.times import TimeError, parse_due
-from autograder import run_tests
-from autograder.score import SubmissionResult
 
-A = "weight_init"
+from tests.builders import A, result_of
 DUE = dt.datetime(2025, 3, 1, 23, 59, tzinfo=dt.timezone.utc)
-
-
-def result_of(student: str, earned: dict, top: dict | None = None, submitted_at: str = "",
-              late: bool = False, assignment: str = A) -> SubmissionResult:
-    """A graded result with one test per function, as the grader records it."""
-    top = top or {"relu": 4.0, "he_init": 6.0}
-    tests = [run_tests.TestOutcome(f"test_{fn}", fn, top[fn], earned[fn], "" if earned[fn] == top[fn] else "wrong",
-                         "after_published", "passed" if earned[fn] == top[fn] else "failed")
-             for fn in top]
-    return SubmissionResult(student, assignment, tests, dict(earned), dict(top), submitted_at=submitted_at, late=late)
 
 
 def people(*rows: dict) -> Roster:

@@ -12,7 +12,7 @@ import pytest
 
 from autograder import course
 from autograder.lms import LmsError, gradescope
-from tests.test_lms_export import result_of
+from tests.builders import result_of
 
 A = "weight_init"
 

@@ -14,30 +14,7 @@ from autograder.lms.canvas import CANVAS
 from autograder.lms.roster import RosterError, load_roster
 from autograder.lms.safezip import ZipLimitError, ZipLimits
 from autograder.times import TimeError, zone
-
-A = "weight_init"
-WHEN = (2025, 3, 1, 10, 0, 0)
-
-
-SOURCE = course.REPO_ROOT / "source" / A / f"{A}.ipynb"
-
-
-def notebook(marker: str) -> bytes:
-    """The instructor's notebook when there is one (else a minimal one), told apart by `marker`."""
-    nb = nbformat.read(SOURCE, as_version=4) if SOURCE.is_file() else nbformat.v4.new_notebook()
-    nb.cells.append(nbformat.v4.new_markdown_cell(f"submitted by {marker}"))
-    return nbformat.writes(nb).encode()
-
-
-def make_zip(path: pathlib.Path, entries) -> pathlib.Path:
-    """entries: (name, bytes) or (name, bytes, date_time) or (name, bytes, date_time, unix mode)."""
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data, *rest in entries:
-            info = zipfile.ZipInfo(name, rest[0] if rest else WHEN)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = (rest[1] if len(rest) > 1 else 0o100644) << 16
-            z.writestr(info, data)
-    return path
+from tests.builders import A, WHEN, landed, make_zip, notebook, rows_by, write_roster
 
 
 def zip_bytes(entries) -> bytes:
@@ -46,14 +23,6 @@ def zip_bytes(entries) -> bytes:
         for name, data in entries:
             z.writestr(zipfile.ZipInfo(name, WHEN), data)
     return buf.getvalue()
-
-
-def write_roster(path: pathlib.Path, rows: list[dict]) -> pathlib.Path:
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
 
 
 @pytest.fixture
@@ -72,14 +41,6 @@ def roster(tmp_path):
 
 def canvas(roster):
     return intake.RosterSenders(roster, "canvas_id")
-
-
-def landed(into: pathlib.Path, student: str) -> str:
-    return (into / student / A / f"{A}.ipynb").read_text(encoding="utf-8")
-
-
-def rows_by(report, action):
-    return {r.entry: r for r in report.rows if r.action == action}
 
 
 def test_canvas_download_lands_in_nbgrader_layout(tmp_path, roster):

@@ -17,7 +17,7 @@ from autograder.lms import lti
 from autograder.lms.roster import Person, Roster
 from autograder.lms.scores import LatePolicy
 from autograder.times import parse_due
-from tests.test_lms_export import result_of
+from tests.builders import result_of
 
 A = "weight_init"
 CLIENT_ID = "10000000000042"

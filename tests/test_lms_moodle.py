@@ -19,8 +19,7 @@ from autograder.lms import LmsError, intake
 from autograder.lms.moodle import MOODLE, MoodleSenders, parse_moodle_time, read_worksheet, worksheet_csv
 from autograder.lms.roster import RosterError, load_roster
 from autograder.times import parse_time, zone
-from tests.test_lms_export import result_of
-from tests.test_lms_import import A, landed, make_zip, notebook, rows_by, write_roster
+from tests.builders import A, landed, make_zip, notebook, result_of, rows_by, write_roster
 
 SEOUL = zone("Asia/Seoul")
 DOWNLOADED = (2025, 3, 9, 18, 30, 0)  # what ZipStream stamps on every entry

@@ -13,8 +13,7 @@ from autograder.reports.feedback import render_feedback
 from autograder.run_tests import run_suite
 from autograder.score import score
 from autograder.student import local_student
-from tests import grading
-from tests.test_reports import text_of
+from tests.builders import grading, text_of
 
 A = "weight_init"
 

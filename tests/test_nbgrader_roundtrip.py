@@ -19,8 +19,8 @@ from autograder import course, gradebook, record
 from autograder.tools import demo
 from autograder.grade import grade_batch
 from autograder.sandbox.limits import Limits
-from tests import grading
-from tests.test_lms_import import write_roster
+from tests import builders
+from tests.builders import grading, write_roster
 
 pytestmark = pytest.mark.slow
 A = "weight_init"
@@ -37,10 +37,7 @@ def nbgrader(root: pathlib.Path, *args: str, env=None, cwd=None) -> subprocess.C
 
 
 def graded_course(root: pathlib.Path, kinds=KINDS) -> course.Layout:
-    layout = demo.lay_out(root, [A])
-    demo.submit_class(layout, [A], students=len(kinds), kinds=kinds)
-    grade_batch(A, layout, settings=grading(2, LIMITS))
-    return layout
+    return builders.graded_course(root, kinds, LIMITS)
 
 
 @pytest.fixture(scope="module")

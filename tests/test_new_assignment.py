@@ -16,7 +16,7 @@ import sys
 import nbformat
 import pytest
 
-from tests.test_reports import text_of
+from tests.builders import text_of
 
 pytestmark = pytest.mark.slow
 

@@ -11,7 +11,6 @@ import html
 import io
 import json
 import re
-from html.parser import HTMLParser
 
 import pytest
 
@@ -22,55 +21,11 @@ from autograder.reports.bench import write_class
 from autograder.reports.class_report import render_class_report, summarise, write_class_report
 from autograder.reports.feedback import counted, render_feedback, revealed, write_feedback
 from autograder.score import ManualGrade, SubmissionResult, WrittenAnswer
-from tests import scratch_layout
+from tests.builders import INJECTIONS, A, Page, make_result, outcome, scratch_layout, text_of
 
-ASSIGNMENT = "weight_init"
+ASSIGNMENT = A
 VISIBILITIES = ("visible", "after_due_date", "after_published", "hidden")
 FLAGS = [(p, d) for p in (False, True) for d in (False, True)]
-
-
-# -- building results by hand ----------------------------------------------------
-
-
-def outcome(function, name, kind="passed", visibility="visible", points=1.0, message="", mistake=None,
-            description=None):
-    return run_tests.TestOutcome(name, function, points, points if kind == "passed" else 0.0,
-                       message if kind != "passed" else "", visibility, kind, mistake,
-                       description or name.replace("_", " "))
-
-
-def make_result(student_id, tests, **details):
-    earned, maximum = {}, {}
-    for t in tests:
-        earned[t.function] = earned.get(t.function, 0.0) + t.score
-        maximum[t.function] = maximum.get(t.function, 0.0) + t.max_score
-    return SubmissionResult(student_id, ASSIGNMENT, tests, earned, maximum, **details)
-
-
-class _Page(HTMLParser):
-    """Visible text and element names of a page, as a browser would parse it."""
-
-    def __init__(self, page: str):
-        super().__init__(convert_charrefs=True)
-        self.tags, self.attrs, self._text, self._skip = [], [], [], 0
-        self.feed(page)
-        self.text = " ".join(" ".join(self._text).split())
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append(tag)
-        self.attrs += [(tag, k, v) for k, v in attrs]
-        self._skip += tag in ("style", "title")
-
-    def handle_endtag(self, tag):
-        self._skip -= tag in ("style", "title")
-
-    def handle_data(self, data):
-        if not self._skip:
-            self._text.append(data)
-
-
-def text_of(page: str) -> str:
-    return _Page(page).text
 
 
 def flat(s: str) -> str:
@@ -248,16 +203,12 @@ def test_a_graders_override_of_a_function_counts_everywhere():
 
 # -- feedback: escaping --------------------------------------------------------------------
 
-INJECTIONS = ['<script>alert("x")</script>', '<img src=x onerror="alert(1)">', '"><iframe src="//evil.example">',
-              "</pre></div><a href='javascript:alert(1)'>click</a>"]
-
-
 def test_feedback_escapes_everything_from_the_submission():
     result = make_result('stu"><script>alert(1)</script>', [
         outcome("relu", "test_" + str(i), "failed", message=bad, description=bad, mistake=bad)
         for i, bad in enumerate(INJECTIONS)], problems=INJECTIONS, submitted_at=INJECTIONS[1])
     page = render_feedback(result, published=True, after_due=True)
-    parsed = _Page(page)
+    parsed = Page(page)
     assert set(parsed.tags) <= {"html", "head", "meta", "title", "style", "body", "main", "h1", "h2", "p", "code",
                                 "span", "div", "pre", "strong", "ul", "li", "table", "tr", "th", "td", "a",
                                 "section", "footer"}
@@ -373,7 +324,7 @@ def test_class_report_escapes_messages_and_tampering_notes():
     results = [make_result(bad[:20], [outcome("relu", "t", "failed", message=bad)], tampering=[bad])
                for bad in INJECTIONS]
     page = render_class_report(summarise(results))
-    parsed = _Page(page)
+    parsed = Page(page)
     assert not {"script", "iframe"} & set(parsed.tags) and "img" in parsed.tags
     assert all(a[2].startswith("data:image/png") for a in parsed.attrs if a[1] == "src")
     assert not [a for a in parsed.attrs if a[1].startswith("on") or a[1] == "href"]

@@ -21,7 +21,7 @@ from autograder import course
 from autograder.reports.bench import synthetic_class
 from autograder.reports.class_report import render_class_report, summarise
 from autograder.reports.feedback import render_feedback
-from tests.test_reports import INJECTIONS, make_result, outcome
+from tests.builders import INJECTIONS, make_result, outcome
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

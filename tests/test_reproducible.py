@@ -7,7 +7,7 @@ import pytest
 from autograder.tools import sample, stock
 from autograder.grade import grade_batch
 from autograder.record import read_result, results_path
-from tests import grading, scratch_layout
+from tests.builders import grading, scratch_layout
 
 pytestmark = pytest.mark.slow
 A = "dropout"

@@ -11,7 +11,7 @@ from autograder import cli, course, hidden, settings
 from autograder.grade import grade_batch
 from autograder.sandbox.limits import Limits
 from autograder.times import TimeError, is_late, parse_due, parse_time
-from tests import grading
+from tests.builders import grading
 
 
 def _course(tmp_path, extra: str = ""):
@@ -58,7 +58,7 @@ def test_the_secret_comes_from_the_environment_unless_the_config_says(monkeypatc
 def test_the_batch_grades_with_the_configured_secret_and_warns_about_the_default(tmp_path, monkeypatch):
     from autograder.tools import sample
     from autograder.record import load_results
-    from tests import scratch_layout
+    from tests.builders import scratch_layout
 
     layout = scratch_layout(tmp_path)
     sample.build_class(layout.submitted, ["weight_init"], students=1, kinds=["solution"])
