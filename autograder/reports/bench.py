@@ -16,8 +16,8 @@ import time
 from pathlib import Path
 
 from .. import record
-from ..run_tests import TestOutcome
-from ..score import SubmissionResult
+from ..kinds import Kind, Status
+from ..score import SubmissionResult, TestOutcome
 from . import loading
 from .class_report import write_class_report
 
@@ -64,15 +64,15 @@ def synthetic_class(n: int, assignment: str = "weight_init", seed: int = 0) -> l
     for i in range(n):
         skill = rng.betavariate(5, 1.5)
         tests = [_outcome(rng, fn, *spec, skill) for fn, specs in SUITE.items() for spec in specs]
-        status, tampering = "graded", []
+        status, tampering = Status.GRADED, []
         if rng.random() < 0.02:
-            status = "limit"
+            status = Status.LIMIT
             for t in tests[-3:]:
-                t.kind, t.score, t.message, t.mistake = "limit", 0.0, "stopped after 20 s (time limit)", None
+                t.kind, t.score, t.message, t.mistake = Kind.LIMIT, 0.0, "stopped after 20 s (time limit)", None
         elif rng.random() < 0.01:
-            status = "crashed"
+            status = Status.CRASHED
             for t in tests[-2:]:
-                t.kind, t.score, t.message, t.mistake = "limit", 0.0, "the student process died (signal 9)", None
+                t.kind, t.score, t.message, t.mistake = Kind.LIMIT, 0.0, "the student process died (signal 9)", None
         if rng.random() < 0.02:
             tampering.append("read-only cell test_relu was edited (the instructor's version was used)")
         functions = {fn: 0.0 for fn in SUITE}

@@ -9,7 +9,8 @@ suspected tampering (the reader's `tampering` notes, and problems or test
 messages that speak of patching, overriding or edited read-only cells).
 
 summarise() turns results into plain data (ClassSummary); render_class_report()
-draws it.  Charts are PNGs embedded in the page, so it reads offline.
+draws it with templates/class_report.html.j2.  Charts are PNGs embedded in the page, so it
+reads offline.
 """
 from __future__ import annotations
 
@@ -24,11 +25,9 @@ from ..kinds import Kind, Status
 from ..score import SubmissionResult
 from .. import course
 from . import plots
-from .page import Html, document, join, percent, points, separated, tag, write_page
+from .page import render, write_page
 
 KINDS = tuple(Kind)
-KIND_HEADINGS = {Kind.FAILED: "Failed", Kind.NOT_IMPLEMENTED: "Not impl.", Kind.MISSING: "Missing",
-                 Kind.ERROR: "Error", Kind.LIMIT: "Limit", Kind.NOT_RUN: "Not run", Kind.GRADER_ERROR: "Grader error"}
 TROUBLE_KINDS = (Kind.LIMIT, Kind.ERROR)
 TOP_MESSAGES = 15
 LABEL_CHARS = 36
@@ -190,64 +189,28 @@ def summarise(results: list[SubmissionResult]) -> ClassSummary:
 # -- rendering -----------------------------------------------------------------
 
 
-def _table(head: list, rows: list[list], numeric: set[int] = frozenset()) -> Html:
-    def cells(tag_name, values):
-        return [tag(tag_name, v, class_="num" if i in numeric else None) for i, v in enumerate(values)]
-    return tag("div", tag("table", tag("thead", tag("tr", *cells("th", head))),
-                          tag("tbody", *[tag("tr", *cells("td", row)) for row in rows])), class_="wide")
+@dataclass
+class _Scores:
+    n: int
+    mean: float
+    median: float
+    full_marks: int
+    zero: int
+
+
+@dataclass
+class _Charts:
+    """PNG data: URLs; `mistakes` is None when no failure matched a known mistake."""
+
+    scores: str
+    functions: str
+    tests: str
+    mistakes: str | None
 
 
 def _label(text: str) -> str:
     """At most two lines: longer chart labels squeeze the bars; the tables give the full text."""
     return textwrap.fill(textwrap.shorten(text, 2 * LABEL_CHARS, placeholder="…"), LABEL_CHARS)
-
-
-def _students(ids) -> Html:
-    ids = sorted(ids)
-    return tag("details", tag("summary", f"{len(ids)} student{'s' if len(ids) != 1 else ''}"),
-               separated(", ", (tag("code", i) for i in ids)))
-
-
-def _overview_section(s: ClassSummary) -> Html:
-    values = list(s.scores.values())
-    n = len(values)
-    cards = [("submissions", str(n)),
-             ("mean", f"{statistics.fmean(values):.1f} / {points(s.max_score)}"),
-             ("median", f"{points(statistics.median(values))}"),
-             ("full marks", str(sum(v >= s.max_score for v in values))),
-             ("zero", str(sum(v <= 0 for v in values))),
-             ("late", str(s.late)),
-             ("await a manual grade", str(s.awaiting_manual)),
-             ("need a look", str(len(s.flags)))]
-    return join([
-        tag("div", *[tag("div", tag("b", value), label, class_="card") for label, value in cards], class_="cards"),
-        tag("h2", "Score distribution"),
-        plots.embed(plots.score_histogram(values, s.max_score), "histogram of the class's scores"),
-    ])
-
-
-def _pass_rates_section(s: ClassSummary) -> Html:
-    n = len(s.scores)
-    fn_rows = [[tag("code", f.name), points(f.possible), percent(f.full_marks, n),
-                f"{f.earned / n:.2f}" if n else "–"] for f in s.functions]
-    labels = [_label(f"{t.function}: {t.description or t.name}") for t in s.tests]
-    shares = {k: [t.kinds[k] / t.runs if t.runs else 0.0 for t in s.tests] for k in KINDS}
-    seen = [k for k in KINDS[1:] if any(t.kinds[k] for t in s.tests)]  # leave out columns of zeros
-    test_rows = [[join([tag("code", t.function), ": ", t.description or t.name]), t.visibility.replace("_", " "),
-                  points(t.max_score), percent(t.kinds[Kind.PASSED], t.runs), *[str(t.kinds[k]) for k in seen]]
-                 for t in s.tests]
-    return join([
-        tag("h2", "Pass rates per function"),
-        plots.embed(plots.horizontal_shares([f.name for f in s.functions],
-                                            {"passed": [f.full_marks / n for f in s.functions]},
-                                            "% of students with full marks"),
-                    "share of students with full marks, per function"),
-        _table(["Function", "Points", "Full marks", "Mean points"], fn_rows, {1, 2, 3}),
-        tag("h2", "Pass rates per test"),
-        plots.embed(plots.horizontal_shares(labels, shares, "% of submissions"), "outcome of each test"),
-        _table(["Test", "Visibility", "Points", "Passed", *[KIND_HEADINGS[k] for k in seen]], test_rows,
-               set(range(2, 4 + len(seen)))),
-    ])
 
 
 def _title(assignment: str, name: str) -> str:
@@ -256,67 +219,29 @@ def _title(assignment: str, name: str) -> str:
     return known.title if known else name.replace("_", " ")
 
 
-def _mistakes_section(s: ClassSummary) -> Html:
+def _charts(s: ClassSummary, titles: dict[str, str]) -> _Charts:
     n = len(s.scores)
-    parts = [tag("h2", "Most common mistakes")]
-    if not s.mistakes:
-        parts.append(tag("p", "No failure matched a known mistake.", class_="muted"))
-    else:
-        top = s.mistakes[:15]
-        parts.append(plots.embed(plots.counts([_label(_title(s.assignment, m.name)) for m in top],
-                                              [len(m.students) for m in top], "students"),
-                                 "number of students making each known mistake"))
-        parts.append(_table(
-            ["Mistake", "Students", "Share", "Tests", "Who"],
-            [[join([tag("div", tag("strong", _title(s.assignment, m.name))), tag("code", m.name)]),
-              str(len(m.students)), percent(len(m.students), n),
-              separated(Html("<br>"), sorted(m.tests)), _students(m.students)]
-             for m in s.mistakes], {1, 2}))
-    parts.append(tag("h3", "Most common failure messages no known mistake explains"))
-    if s.messages:
-        parts.append(_table(["Function", "Message (numbers shown as #)", "Students", "Who"],
-                            [[tag("code", m.function), tag("pre", m.pattern), str(len(m.students)),
-                              _students(m.students)] for m in s.messages], {2}))
-    else:
-        parts.append(tag("p", "None.", class_="muted"))
-    return join(parts)
-
-
-def _trouble_section(s: ClassSummary) -> Html:
-    rows = [[tag("code", t.student_id), t.status, str(t.kinds[Kind.LIMIT]), str(t.kinds[Kind.ERROR]),
-             tag("pre", t.message[:500]) if t.message else ""] for t in s.trouble]
-    return join([tag("h2", "Time-outs and errors"),
-                 _table(["Student", "Status", "Limit", "Error", "First message"], rows, {2, 3}) if rows
-                 else tag("p", "No submission hit a limit or raised an error.", class_="muted")])
-
-
-def _grader_errors_section(s: ClassSummary) -> Html:
-    if not s.grader_errors:
-        return Html("")
-    rows = [[join([tag("code", g.function), ": ", g.test]), tag("pre", g.message[:500]), _students(g.students)]
-            for g in s.grader_errors]
-    return join([tag("h2", "The grader's own errors"),
-                 tag("div", "These hidden tests failed on their own, not because of the students' code. Their "
-                            "points are not charged; fix the tests and grade again before publishing.",
-                     class_="note bad"),
-                 _table(["Test", "What failed", "Who"], rows)])
-
-
-def _flags_section(s: ClassSummary) -> Html:
-    rows = [[tag("code", f.student_id), tag("ul", *[tag("li", reason[:500]) for reason in f.reasons])]
-            for f in s.flags]
-    return join([tag("h2", "Submissions that need a look"),
-                 tag("p", "Crashes, unreadable files and suspected tampering. Edited read-only cells were "
-                          "replaced by the instructor's version before grading; the rest deserves a human look.",
-                     class_="muted"),
-                 _table(["Student", "Why"], rows) if rows else tag("p", "None.", class_="muted")])
+    labels = [_label(f"{t.function}: {t.description or t.name}") for t in s.tests]
+    shares = {k: [t.kinds[k] / t.runs if t.runs else 0.0 for t in s.tests] for k in KINDS}
+    top = s.mistakes[:15]
+    return _Charts(
+        scores=plots.data_url(plots.score_histogram(list(s.scores.values()), s.max_score)),
+        functions=plots.data_url(plots.horizontal_shares(
+            [f.name for f in s.functions], {"passed": [f.full_marks / n for f in s.functions]},
+            "% of students with full marks")),
+        tests=plots.data_url(plots.horizontal_shares(labels, shares, "% of submissions")),
+        mistakes=plots.data_url(plots.counts([_label(titles[m.name]) for m in top], [len(m.students) for m in top],
+                                             "students")) if top else None)
 
 
 def render_class_report(summary: ClassSummary) -> str:
-    title = f"{summary.assignment.replace('_', ' ').capitalize()}: class report"
-    return document(title, join([tag("h1", title), _grader_errors_section(summary), _overview_section(summary),
-                                 _pass_rates_section(summary),
-                                 _mistakes_section(summary), _trouble_section(summary), _flags_section(summary)]))
+    values = list(summary.scores.values())
+    scores = _Scores(len(values), statistics.fmean(values), statistics.median(values),
+                     sum(v >= summary.max_score for v in values), sum(v <= 0 for v in values))
+    titles = {m.name: _title(summary.assignment, m.name) for m in summary.mistakes}
+    seen = [k for k in KINDS[1:] if any(t.kinds[k] for t in summary.tests)]  # leave out columns of zeros
+    return render("class_report.html.j2", s=summary, title=summary.assignment.replace("_", " ").capitalize(),
+                  scores=scores, charts=_charts(summary, titles), titles=titles, seen=seen)
 
 
 def write_class_report(results: list[SubmissionResult], dest) -> pathlib.Path:

@@ -27,53 +27,27 @@ grades are published, as does a grader's override of a function's points.
 Only what is meant for the student appears: file problems do, the
 `tampering` notes (for instructors) and what the code printed (it could echo a
 hidden test's inputs) do not.  Everything that came from a submission or a
-test run is escaped (page.tag escapes every string).
+test run is escaped (the templates autoescape).
+
+This module decides what the page may show; templates/feedback.html.j2 puts
+it into words.
 """
 from __future__ import annotations
 
 import pathlib
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .. import course
-from ..kinds import NOTHING_GRADED, Kind, Status, Visibility
-from ..run_tests import TestOutcome
-from ..score import SubmissionResult
-from .. import course
+from ..kinds import NOTHING_GRADED, Visibility
+from ..score import SubmissionResult, TestOutcome, WrittenAnswer
 from . import ReportError
-from .page import Html, document, join, markdown, points, tag, write_page
+from .page import render, write_page
 
-KIND_LABELS = {Kind.PASSED: "passed", Kind.FAILED: "failed", Kind.NOT_IMPLEMENTED: "not implemented",
-               Kind.MISSING: "missing", Kind.ERROR: "error", Kind.LIMIT: "stopped", Kind.NOT_RUN: "not run",
-               Kind.GRADER_ERROR: "not graded yet"}
-
-KIND_HINTS = {
-    Kind.NOT_IMPLEMENTED: "The function still raises NotImplementedError: replace that line with your code.",
-    Kind.MISSING: "Keep the function's name and its solution cell as they were given.",
-    Kind.ERROR: "Your code raised an exception; the message says what and, where it can, on which line.",
-    Kind.LIMIT: "Your code was stopped for taking too much time or memory: look for a loop that does not "
-                "end, or for far more work (or training) than the task needs.",
-    Kind.GRADER_ERROR: "This test failed because of a problem in the grader, not in your code. It will be "
-                       "run again; its points are not counted until then.",
-}
-
-STATUS_NOTES = {
-    Status.CRASHED: ("bad", "Your code stopped the grader's process before all tests could run; "
-                            "the tests that could not run got no points."),
-    Status.LIMIT: ("warn", "Your code ran out of time or memory; the tests it could not finish got no points."),
-    Status.UNREADABLE: ("bad", "Your file could not be read as a notebook, so nothing could be graded: "
-                               "see the notes below."),
-    Status.MISSING: ("bad", "No notebook was found in your submission, so nothing could be graded: "
-                            "see the notes below."),
-    Status.GRADER_ERROR: ("warn", "A hidden test failed because of a problem in the grader, not in your code. "
-                                  "Your instructor will grade it again; until then its points are not counted."),
-}
-
-WITHHELD = {
-    Visibility.AFTER_DUE_DATE: "will be shown after the due date",
-    Visibility.AFTER_PUBLISHED: "will be shown when grades are published",
-}
+if TYPE_CHECKING:
+    from ..hidden import Mistake  # imports pytest and numpy: only course.mistake() loads it
 
 
 def revealed(visibility: str, published: bool, after_due: bool) -> bool:
@@ -88,120 +62,99 @@ def counted(visibility: str, published: bool, after_due: bool) -> bool:
     return revealed(visibility, published, after_due) or (visibility == Visibility.HIDDEN and published)
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
-def _worth(tests: list[TestOutcome]) -> str:
-    total = sum(t.max_score for t in tests)
-    return f"{_plural(len(tests), 'test')} worth {points(total)} point{'' if total == 1 else 's'}"
-
-
-def _test_card(t: TestOutcome, assignment: str) -> Html:
-    kind = t.kind
-    head = tag("div",
-               tag("span", tag("span", KIND_LABELS[kind], class_=f"badge {kind}"), " ", t.description or t.name),
-               tag("span", f"{points(t.score)} / {points(t.max_score)}", class_="num muted"),
-               class_="head")
-    body = []
-    if not t.passed:
-        if t.message:
-            body.append(tag("pre", t.message))
-        known = course.mistake(assignment, t.mistake)
-        if known:
-            body.append(tag("div", tag("strong", "Common mistake: ", known.title, "."), " ", known.explanation,
-                            class_="mistake"))
-        if kind in KIND_HINTS:
-            body.append(tag("p", KIND_HINTS[kind], class_="muted"))
-    return tag("div", head, *body, class_="test")
-
-
-def _withheld_notes(tests: list[TestOutcome], published: bool, after_due: bool) -> list[Html]:
-    unseen = defaultdict(list)
-    for t in tests:
-        if not revealed(t.visibility, published, after_due):
-            unseen[t.visibility if t.visibility in WITHHELD else Visibility.HIDDEN].append(t)
-    notes = [tag("p", f"{_worth(group)} {WITHHELD[why]}.", class_="muted")
-             for why, group in unseen.items() if why in WITHHELD]
-    if unseen[Visibility.HIDDEN]:
-        what = _worth(unseen[Visibility.HIDDEN]).replace("test", "hidden test", 1)
-        notes.append(tag("p", f"Includes {what}; hidden tests never show details." if published else
-                         f"{what} will count once grades are published; hidden tests never show details.",
-                         class_="muted"))
-    return notes
-
-
 @dataclass
 class _View:
     """A function's points as the page may show them."""
 
     earned: float
+    possible: float
     withheld: bool = False  # none of its tests may count yet
     partial: bool = False  # some of its tests do not count yet
     comment: str = ""  # the grader's, once published
 
+    @property
+    def fraction(self) -> float:
+        """How full the function's bar is: a withheld function's stays empty."""
+        if not self.possible or self.withheld:
+            return 0.0
+        return min(max(self.earned / self.possible, 0.0), 1.0)
+
+
+@dataclass
+class _Card:
+    """A test the page shows, with the known mistake its failure matched."""
+
+    test: TestOutcome
+    mistake: Mistake | None
+
+
+@dataclass
+class _Unseen:
+    """Tests the page may not show yet, told only as a count and the points they are worth."""
+
+    visibility: Visibility
+    tests: list[TestOutcome] = field(default_factory=list)
+
+    @property
+    def worth(self) -> float:
+        return sum(t.max_score for t in self.tests)
+
+
+@dataclass
+class _Section:
+    function: str
+    view: _View
+    cards: list[_Card]
+    unseen: list[_Unseen]  # in the order the tests came, hidden ones last
+
+
+@dataclass
+class _Written:
+    grade_id: str
+    possible: float
+    earned: float | None  # None until a grader has scored it
+    answer: str  # "" when the student did not answer
+    comment: str
+
 
 def _function_view(fn: str, tests: list[TestOutcome], result: SubmissionResult, published: bool,
                    after_due: bool) -> _View:
+    possible = result.max_functions.get(fn, 0.0)
     if result.status in NOTHING_GRADED:
-        return _View(0.0)
+        return _View(0.0, possible)
     grade = result.manual.get(course.test_cell_id(fn))
     if published and grade:
-        return _View(result.function_points(fn), comment=grade.comment)
+        return _View(result.function_points(fn), possible, comment=grade.comment)
     if not tests:
-        return _View(result.functions.get(fn, 0.0))
+        return _View(result.functions.get(fn, 0.0), possible)
     shown = [t for t in tests if counted(t.visibility, published, after_due) and t.kind.charged]
     if not shown:
-        return _View(0.0, withheld=True)
-    return _View(round(sum(t.score for t in shown), 6), partial=len(shown) < len(tests))
+        return _View(0.0, possible, withheld=True)
+    return _View(round(sum(t.score for t in shown), 6), possible, partial=len(shown) < len(tests))
 
 
-def _points_text(view: _View, possible: float) -> str:
-    if view.withheld:
-        return f"withheld ({points(possible)} points)"
-    return f"{points(view.earned)} / {points(possible)} points{' so far' if view.partial else ''}"
+def _unseen(tests: list[TestOutcome], published: bool, after_due: bool) -> list[_Unseen]:
+    groups: dict[Visibility, _Unseen] = {}
+    for t in tests:
+        if not revealed(t.visibility, published, after_due):
+            groups.setdefault(t.visibility, _Unseen(t.visibility)).tests.append(t)
+    hidden = groups.pop(Visibility.HIDDEN, None)
+    return [*groups.values(), *([hidden] if hidden else [])]
 
 
-def _comment(text: str) -> Html:
-    return tag("div", tag("strong", "Comment from your grader: "), markdown(text), class_="note") if text else Html("")
+def _section(assignment: str, fn: str, tests: list[TestOutcome], view: _View, published: bool, after_due: bool,
+             nothing_ran: bool) -> _Section:
+    if nothing_ran:
+        return _Section(fn, view, [], [])
+    cards = [_Card(t, None if t.passed else course.mistake(assignment, t.mistake))
+             for t in tests if revealed(t.visibility, published, after_due)]
+    return _Section(fn, view, cards, _unseen(tests, published, after_due))
 
 
-def _function_section(assignment: str, fn: str, tests: list[TestOutcome], view: _View, possible: float,
-                      published: bool, after_due: bool, nothing_ran: bool) -> Html:
-    shown = [] if nothing_ran else [t for t in tests if revealed(t.visibility, published, after_due)]
-    fraction = min(max(view.earned / possible, 0.0), 1.0) if possible and not view.withheld else 0.0
-    return tag("section",
-               tag("h2", tag("code", fn), " ", tag("span", _points_text(view, possible), class_="muted")),
-               tag("div", tag("span", style=f"width:{100 * fraction:.1f}%"), class_="bar"),
-               _comment(view.comment),
-               *[_test_card(t, assignment) for t in shown],
-               *([] if nothing_ran else _withheld_notes(tests, published, after_due)),
-               id=f"fn-{fn}")
-
-
-def _written_score(result: SubmissionResult, answer, published: bool) -> str:
-    earned = result.written_points(answer)
-    if not published:
-        return f"graded by hand, shown when grades are published ({points(answer.max_score)} points)"
-    if earned is None:
-        return f"not graded yet ({points(answer.max_score)} points)"
-    return f"{points(earned)} / {points(answer.max_score)} points"
-
-
-def _written_section(result: SubmissionResult, published: bool) -> Html:
-    if not result.written:
-        return Html("")
-    cards = []
-    for answer in result.written:
-        score = _written_score(result, answer, published)
-        text = answer.answer if answer.auto_score is None else ""
-        cards.append(tag("div",
-                         tag("div", tag("span", tag("code", answer.grade_id)), tag("span", score, class_="num muted"),
-                             class_="head"),
-                         tag("div", text, class_="answer") if text else tag("p", "You did not answer.", class_="muted"),
-                         _comment(result.comment(answer.grade_id)) if published else Html(""),
-                         class_="test"))
-    return tag("section", tag("h2", "Written answers"), *cards, id="written")
+def _written(result: SubmissionResult, answer: WrittenAnswer, published: bool) -> _Written:
+    return _Written(answer.grade_id, answer.max_score, result.written_points(answer),
+                    answer.answer if answer.auto_score is None else "",
+                    result.comment(answer.grade_id) if published else "")
 
 
 def _title(assignment: str) -> str:
@@ -221,42 +174,11 @@ def render_feedback(result: SubmissionResult, published: bool = False, after_due
     total = sum(v.earned for v in views.values())
     if published:
         total += sum(result.written_points(w) or 0.0 for w in result.written)
-
-    if withheld:
-        score = "Your results are withheld until grades are published."
-    else:
-        score = f"{points(round(total, 6))} / {points(result.max_score)} points{' so far' if partial else ''}"
-    intro = [tag("h1", _title(result.assignment), ": your feedback"),
-             tag("p", "Student ", tag("code", result.student_id),
-                 f" · submitted {result.submitted_at}" if result.submitted_at else "",
-                 " · marked late" if result.late else "", class_="muted"),
-             tag("p", score, class_="score")]
-    if result.status in STATUS_NOTES:
-        level, text = STATUS_NOTES[result.status]
-        intro.append(tag("div", text, class_=f"note {level}"))
-    if result.problems:
-        intro.append(tag("div", tag("strong", "About your file"),
-                         tag("ul", *[tag("li", p) for p in result.problems]), class_="note warn"))
-    if published and result.pending_manual:
-        intro.append(tag("p", "Your written answers are not all graded yet; this page will change when they are.",
-                         class_="muted"))
-    elif partial and not withheld:
-        intro.append(tag("p", "Some results are not shown yet; their points are not counted on this page.",
-                         class_="muted"))
-    overview = tag("table",
-                   tag("tr", tag("th", "Function"), tag("th", "Points", class_="num")),
-                   *[tag("tr", tag("td", tag("a", tag("code", fn), href=f"#fn-{fn}")),
-                         tag("td", _points_text(views[fn], result.max_functions.get(fn, 0.0)), class_="num"))
-                     for fn in functions],
-                   *[tag("tr", tag("td", tag("a", tag("code", w.grade_id), href="#written"), " (written)"),
-                         tag("td", _written_score(result, w, published), class_="num"))
-                     for w in result.written])
-    sections = [_function_section(result.assignment, fn, by_function[fn], views[fn], result.max_functions.get(fn, 0.0),
-                                  published, after_due, nothing_ran) for fn in functions]
-    footer = tag("footer", "Messages describe what was expected without giving away the hidden tests' inputs. "
-                           "Points are per function; each function's tests add up to its points.")
-    return document(f"{_title(result.assignment)}: feedback for {result.student_id}",
-                    join([*intro, overview, *sections, _written_section(result, published), footer]))
+    return render("feedback.html.j2", result=result, title=_title(result.assignment), published=published,
+                  total=round(total, 6), withheld=withheld, partial=partial,
+                  sections=[_section(result.assignment, fn, by_function[fn], views[fn], published, after_due,
+                                     nothing_ran) for fn in functions],
+                  written=[_written(result, w, published) for w in result.written])
 
 
 _UNSAFE = re.compile(r"[^\w.@+-]")
