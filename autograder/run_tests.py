@@ -29,27 +29,8 @@ from . import course
 from .hidden import KnownMistake, seed_tests, student_seed
 from .kinds import Kind, Visibility
 from .sandbox.limits import SandboxDied
+from .score import TestOutcome
 from .student import MissingFunction, StudentError
-
-
-@dataclass
-class TestOutcome:
-    name: str
-    function: str
-    max_score: float
-    score: float
-    message: str  # what the student reads; "" when passed
-    visibility: Visibility
-    kind: Kind
-    mistake: str | None = None
-    description: str = ""
-
-    def __post_init__(self):
-        self.visibility, self.kind = Visibility(self.visibility), Kind(self.kind)
-
-    @property
-    def passed(self) -> bool:
-        return self.kind is Kind.PASSED
 
 
 @dataclass(frozen=True)
@@ -235,8 +216,15 @@ class _Session:
         args = [str(suite), "--rootdir", str(course.HIDDEN), *self.ARGS]
         self.thread = threading.Thread(target=self._main, args=(args,), daemon=True,
                                        name=f"hidden suite of {assignment}")
-        self.thread.start()
-        self.plugin.collected.wait()
+        # pytest keeps one global `pytest.mark`, bound to the session configured last, and checks
+        # every marker against it.  This session lives on inside whatever process grades (the
+        # project's own test run, say), so it hands `pytest.mark` back once its suite is collected;
+        # sessions are configured one at a time for that hand-back to be exact.
+        with _CONFIGURING:
+            outer = pytest.mark._config
+            self.thread.start()
+            self.plugin.collected.wait()
+            pytest.mark._config = outer
         if self.plugin.problems:
             raise SuiteError(f"the hidden suite {suite} cannot be used:\n" + "\n".join(self.plugin.problems))
 
@@ -262,6 +250,7 @@ class _Session:
 
 
 _local = threading.local()
+_CONFIGURING = threading.Lock()
 _TESTS: dict[str, tuple[HiddenTest, ...]] = {}
 
 

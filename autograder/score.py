@@ -17,10 +17,33 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 
 from . import course
-from .kinds import Kind, Status
-from .run_tests import TestOutcome
+from .kinds import Kind, Status, Visibility
 
 SCHEMA = "dl-overfitting/result/3"
+
+
+@dataclass
+class TestOutcome:
+    """One hidden test's verdict on one submission."""
+
+    __test__ = False  # a result, not a pytest test class
+
+    name: str
+    function: str
+    max_score: float
+    score: float
+    message: str  # what the student reads; "" when passed
+    visibility: Visibility
+    kind: Kind
+    mistake: str | None = None
+    description: str = ""
+
+    def __post_init__(self):
+        self.visibility, self.kind = Visibility(self.visibility), Kind(self.kind)
+
+    @property
+    def passed(self) -> bool:
+        return self.kind is Kind.PASSED
 
 
 @dataclass

@@ -11,8 +11,8 @@ import pathlib
 import zipfile
 from html.parser import HTMLParser
 
-from autograder import course, run_tests
-from autograder.score import SubmissionResult
+from autograder import course
+from autograder.score import SubmissionResult, TestOutcome
 
 A = "weight_init"  # NumPy only, so tests that grade it stay fast
 WHEN = (2025, 3, 1, 10, 0, 0)  # the time stamp of entries in the archives made here
@@ -53,8 +53,8 @@ def graded_course(root: pathlib.Path, kinds, limits=None) -> course.Layout:
 # -- results built by hand --------------------------------------------------------------
 
 def outcome(function, name, kind="passed", visibility="visible", points=1.0, message="", mistake=None,
-            description=None) -> run_tests.TestOutcome:
-    return run_tests.TestOutcome(name, function, points, points if kind == "passed" else 0.0,
+            description=None) -> TestOutcome:
+    return TestOutcome(name, function, points, points if kind == "passed" else 0.0,
                                  message if kind != "passed" else "", visibility, kind, mistake,
                                  description or name.replace("_", " "))
 
@@ -72,7 +72,7 @@ def result_of(student: str, earned: dict, top: dict | None = None, submitted_at:
               late: bool = False, assignment: str = A) -> SubmissionResult:
     """A graded result with one test per function, as the grader records it."""
     top = top or {"relu": 4.0, "he_init": 6.0}
-    tests = [run_tests.TestOutcome(f"test_{fn}", fn, top[fn], earned[fn], "" if earned[fn] == top[fn] else "wrong",
+    tests = [TestOutcome(f"test_{fn}", fn, top[fn], earned[fn], "" if earned[fn] == top[fn] else "wrong",
                                    "after_published", "passed" if earned[fn] == top[fn] else "failed")
              for fn in top]
     return SubmissionResult(student, assignment, tests, dict(earned), dict(top), submitted_at=submitted_at, late=late)
