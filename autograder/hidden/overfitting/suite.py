@@ -84,28 +84,27 @@ def test_polynomial_errors_gives_a_pair_per_degree(student):
     assert np.all(np.isfinite(got)) and np.all(got >= 0), "mean squared errors are finite and never negative"
 
 
-@graded("polynomial_errors", points=1)
-def test_polynomial_errors_training_error(student):
-    """the training error is the MSE of the least-squares fit on the training points"""
+def _check_error_column(student, column: int, message: str):
     problem = _curve_problem()
     got = _as_pairs(student.polynomial_errors(*problem), problem[4])
     want = _errors(*problem)
-    if not np.allclose(got[:, 0], want[:, 0], rtol=1e-6, atol=1e-12):
-        _diagnose_polynomial(got, 0, problem)
-        raise AssertionError("the training errors do not match the mean squared error of a least-squares "
-                             "polynomial of each degree (in the order the degrees were given) on the training points")
+    if not np.allclose(got[:, column], want[:, column], rtol=1e-6, atol=1e-12):
+        _diagnose_polynomial(got, column, problem)
+        raise AssertionError(message)
+
+
+@graded("polynomial_errors", points=1)
+def test_polynomial_errors_training_error(student):
+    """the training error is the MSE of the least-squares fit on the training points"""
+    _check_error_column(student, 0, "the training errors do not match the mean squared error of a least-squares "
+                        "polynomial of each degree (in the order the degrees were given) on the training points")
 
 
 @graded("polynomial_errors", points=1)
 def test_polynomial_errors_validation_error(student):
     """the validation error is the MSE of the training fit on the validation points"""
-    problem = _curve_problem()
-    got = _as_pairs(student.polynomial_errors(*problem), problem[4])
-    want = _errors(*problem)
-    if not np.allclose(got[:, 1], want[:, 1], rtol=1e-6, atol=1e-12):
-        _diagnose_polynomial(got, 1, problem)
-        raise AssertionError("the validation errors do not match the mean squared error, on the validation "
-                             "points, of the polynomial fitted to the training points")
+    _check_error_column(student, 1, "the validation errors do not match the mean squared error, on the validation "
+                        "points, of the polynomial fitted to the training points")
 
 
 # -- best_epoch ---------------------------------------------------------------
