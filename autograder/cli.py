@@ -14,8 +14,13 @@ import pathlib
 import sys
 import warnings
 
-from . import course
-from .sandbox.host import IsolationWarning
+# jsonschema loads this optional IRI checker if it is installed (Jupyter pulls it in) and it
+# builds a grammar at import, about a second of every command's start-up; no notebook or
+# gradebook schema the grader validates uses IRIs, so the grader's own process goes without.
+sys.modules.setdefault("rfc3987_syntax", None)
+
+from . import course  # noqa: E402
+from .sandbox.host import IsolationWarning  # noqa: E402
 
 
 def _progress_printer(assignment: str):
@@ -85,6 +90,7 @@ def cmd_grade(args) -> int:
     print(f"{args.assignment}: graded {len(summary.graded) + len(summary.failed)} "
           f"({len(summary.failed)} stopped, crashed or without a readable notebook), "
           f"{len(summary.skipped)} unchanged and skipped, in {summary.seconds:.1f} s")
+    print("  time spent:          " + ", ".join(f"{phase} {seconds:.1f} s" for phase, seconds in summary.phases.items()))
     print(f"  results per student: {layout.results}/<student_id>/{args.assignment}/result.json")
     print(f"  grades table:        {summary.csv_path}")
     if layout.db_url:

@@ -9,6 +9,7 @@ graded again (unless regrade=True), and results land one atomic file at a time.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import datetime as dt
 import hashlib
 import pathlib
@@ -22,6 +23,7 @@ from . import course, gradebook, hidden, record
 from .isolate import isolate
 from .kinds import Kind, Status
 from .read import Submission, find_notebook, read_submission
+from .read import template as read_template
 from .run_tests import not_run, run_suite
 from .sandbox.host import Sandbox
 from .sandbox.limits import Limits, SandboxDied
@@ -50,6 +52,11 @@ class BatchSummary:
     csv_path: pathlib.Path | None = None
     db_url: str = ""
     seconds: float = 0.0
+    phases: dict[str, float] = field(default_factory=dict)  # seconds per phase, see PHASES
+
+
+PHASES = ("reading", "sandbox start", "grading", "recording")
+# "sandbox start" overlaps reading: the sandboxes start while the submissions are read.
 
 
 def suite_version(assignment: str, root: pathlib.Path = course.REPO_ROOT) -> str:
@@ -106,8 +113,8 @@ def grade_notebook(path: pathlib.Path | None, assignment: str, student_id: str =
     settings = settings or load_settings(root)
     _use_secret(settings.secret)
     sub = read_submission(pathlib.Path(path) if path else None, assignment, student_id, root)
-    with Sandbox(settings.limits, isolation=settings.isolation,
-                 hide=(pathlib.Path(path).parent,) if path else ()) as sandbox:
+    with Sandbox(settings.limits, isolation=settings.isolation, hide=(pathlib.Path(path).parent,) if path else (),
+                 import_tensorflow=read_template(assignment, root).uses_tensorflow) as sandbox:
         return grade_in(sandbox, sub)
 
 
@@ -163,6 +170,71 @@ def grade_batch(assignment: str, layout: course.Layout, *, settings: Autograder 
     settings = settings or load_settings(layout.root)
     _use_secret(settings.secret)
     summary = BatchSummary(assignment, out_dir=layout.results, db_url=layout.db_url)
+    hide = (layout.root, layout.submitted, layout.results, layout.autograded)
+    hide += (layout.db_path.resolve().parent,) if layout.db_path else ()
+    clock = _Clock()
+    with contextlib.ExitStack() as stack:
+        if not scheduler:  # started now, they warm up while the submissions are read
+            n = min(settings.workers, len(_folders(assignment, layout.submitted)))
+            sandboxes = stack.enter_context(_Sandboxes(n, settings, hide,
+                                                       read_template(assignment, layout.root).uses_tensorflow))
+        with clock("reading"):
+            todo, unchanged = _changed(assignment, layout, regrade, summary)
+        with clock("recording"):
+            if layout.db_url:
+                stack.enter_context(gradebook.one_run(layout))
+            cells = gradebook.prepare_assignment(layout, assignment) if layout.db_url else None
+        if progress:
+            progress(0, len(todo), None, "")
+        graded = []
+        with clock("grading"):
+            results = (_grade_on_dask(todo, settings, hide, scheduler) if scheduler
+                       else _grade_locally(todo, sandboxes))
+            for done, (job, result) in enumerate(results, start=1):
+                with clock("recording"):
+                    graded.append(_record(layout, job, result, cells, due, summary))
+                if progress:
+                    progress(done, len(todo), result, job.student_id)
+        with clock("recording"):
+            if cells:
+                for job, result in unchanged:  # stock `nbgrader autograde --force` may have replaced their notebooks
+                    nb, auto = _graded_notebook(layout, job, result, cells, reuse=True)
+                    if nb is not None:
+                        gradebook.write_graded(layout, nb, result, job.folder)
+                    graded.append((result, auto))
+                gradebook.record_grades(layout, graded)
+                gradebook.pull_manual_grades(layout, [result for result, _ in graded])
+            summary.csv_path = record.write_grades_csv(layout.results)
+        if not scheduler:
+            clock.seconds["sandbox start"] = sandboxes.seconds
+    summary.phases = {phase: clock.seconds.get(phase, 0.0) for phase in PHASES}
+    summary.seconds = time.monotonic() - t0
+    return summary
+
+
+class _Clock:
+    """Seconds per phase of a batch; time in a nested phase counts for that phase alone."""
+
+    def __init__(self):
+        self.seconds: dict[str, float] = {}
+        self._open: list[str] = []
+
+    @contextlib.contextmanager
+    def __call__(self, phase: str):
+        start = time.monotonic()
+        self._open.append(phase)
+        try:
+            yield
+        finally:
+            spent = time.monotonic() - start
+            self._open.pop()
+            self.seconds[phase] = self.seconds.get(phase, 0.0) + spent
+            if self._open:
+                self.seconds[self._open[-1]] = self.seconds.get(self._open[-1], 0.0) - spent
+
+
+def _changed(assignment: str, layout: course.Layout, regrade: bool, summary: BatchSummary):
+    """Read every submission: (jobs to grade, [(job, its previous result)] for those unchanged)."""
     todo, unchanged = [], []
     for job in collect(assignment, layout.submitted, layout.root):
         previous = record.read_result(record.results_path(layout.results, job.student_id, assignment))
@@ -171,41 +243,23 @@ def grade_batch(assignment: str, layout: course.Layout, *, settings: Autograder 
             unchanged.append((job, previous))
         else:
             todo.append(job)
-    book = gradebook.prepare_assignment(layout, assignment) if layout.db_url else None
-    total = len(todo)
-    if progress:
-        progress(0, total, None, "")
-    hide = (layout.root, layout.submitted, layout.results, layout.autograded)
-    hide += (layout.db_path.resolve().parent,) if layout.db_path else ()
-    runner = _grade_on_dask if scheduler else _grade_locally
-    graded, done = [], 0
-    for job, result in runner(todo, settings, hide, scheduler):
-        result.fingerprint = job.key
-        result.submitted_at = job.submitted_at
-        result.late = is_late(parse_time(job.submitted_at), due)
-        nb, auto = _graded_notebook(layout, job, result, book, reuse=False) if book else (None, None)
-        record.write_result(layout.results, result)
-        if book:
-            gradebook.write_graded(layout, nb, result, job.folder)
-            graded.append((result, auto))
-        if result.status is Status.GRADER_ERROR:
-            summary.grader_errors.append(job.student_id)
-        else:
-            (summary.graded if result.status is Status.GRADED else summary.failed).append(job.student_id)
-        done += 1
-        if progress:
-            progress(done, total, result, job.student_id)
-    if book:
-        for job, result in unchanged:  # stock `nbgrader autograde --force` may have replaced their notebooks
-            nb, auto = _graded_notebook(layout, job, result, book, reuse=True)
-            if nb is not None:
-                gradebook.write_graded(layout, nb, result, job.folder)
-            graded.append((result, auto))
-        gradebook.record_grades(layout, graded)
-        gradebook.pull_manual_grades(layout, [result for result, _ in graded])
-    summary.csv_path = record.write_grades_csv(layout.results)
-    summary.seconds = time.monotonic() - t0
-    return summary
+    return todo, unchanged
+
+
+def _record(layout: course.Layout, job: _Job, result: SubmissionResult, cells, due, summary: BatchSummary):
+    """One fresh result: its record, its graded notebook; (result, automatic grades) for the gradebook."""
+    result.fingerprint = job.key
+    result.submitted_at = job.submitted_at
+    result.late = is_late(parse_time(job.submitted_at), due)
+    nb, auto = _graded_notebook(layout, job, result, cells, reuse=False) if cells else (None, None)
+    record.write_result(layout.results, result)
+    if cells:
+        gradebook.write_graded(layout, nb, result, job.folder)
+    if result.status is Status.GRADER_ERROR:
+        summary.grader_errors.append(job.student_id)
+    else:
+        (summary.graded if result.status is Status.GRADED else summary.failed).append(job.student_id)
+    return result, auto
 
 
 def _graded_notebook(layout: course.Layout, job: _Job, result: SubmissionResult, book, reuse: bool):
@@ -227,27 +281,67 @@ def _internal_error(job: _Job, exc: BaseException) -> SubmissionResult:
                  status=Status.GRADER_ERROR, written=job.submission.written)
 
 
-def _grade_locally(todo, settings: Autograder, hide, _scheduler):
-    """A pool of threads, each owning one warm sandbox; yields (job, result) as they finish."""
+class _Sandboxes:
+    """A batch's warm sandboxes, started in the background as soon as the batch begins, so
+    their start-up (TensorFlow's import, for the assignments that use it) overlaps reading."""
+
+    def __init__(self, n: int, settings: Autograder, hide: tuple, tensorflow: bool):
+        self.boxes = [Sandbox(settings.limits, isolation=settings.isolation, hide=hide, slot=slot,
+                              import_tensorflow=tensorflow) for slot in range(n)]
+        self._pool = concurrent.futures.ThreadPoolExecutor(max(n, 1), thread_name_prefix="sandbox-start")
+        self._started = [self._pool.submit(self._start, box) for box in self.boxes]
+
+    @staticmethod
+    def _start(box: Sandbox) -> float:
+        t = time.monotonic()
+        box.start()
+        return time.monotonic() - t
+
+    def ready(self, slot: int) -> Sandbox:
+        """The slot's sandbox once it has started (or the reason it could not)."""
+        self._started[slot].result()
+        return self.boxes[slot]
+
+    @property
+    def seconds(self) -> float:
+        """The longest start-up among those that finished."""
+        return max((f.result() for f in self._started if f.done() and not f.exception()), default=0.0)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self._pool.shutdown(wait=True)  # a sandbox still starting is closed once it has
+        for box in self.boxes:
+            box.close()
+
+
+def _folders(assignment: str, submissions: pathlib.Path) -> list[pathlib.Path]:
+    """submitted/<student>/<assignment>/ folders, without reading anything in them."""
+    return [d / assignment for d in submissions.iterdir() if (d / assignment).is_dir()] if submissions.is_dir() else []
+
+
+def _grade_locally(todo, sandboxes: _Sandboxes):
+    """One thread per warm sandbox, each grading the next submission; yields (job, result) as they finish."""
     work: queue.Queue = queue.Queue()
     for job in todo:
         work.put(job)
     results: queue.Queue = queue.Queue()
-    n = max(1, min(settings.workers, len(todo)))
+    n = min(len(sandboxes.boxes), len(todo))
 
     def worker(slot):
-        with Sandbox(settings.limits, isolation=settings.isolation, hide=hide, slot=slot) as sandbox:
-            while True:
-                try:
-                    job = work.get_nowait()
-                except queue.Empty:
-                    return
-                try:
-                    results.put((job, grade_in(sandbox, job.submission)))
-                except Exception as exc:  # noqa: BLE001 - one submission must not stop the batch
-                    results.put((job, _internal_error(job, exc)))
+        sandbox = sandboxes.ready(slot)
+        while True:
+            try:
+                job = work.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                results.put((job, grade_in(sandbox, job.submission)))
+            except Exception as exc:  # noqa: BLE001 - one submission must not stop the batch
+                results.put((job, _internal_error(job, exc)))
 
-    with concurrent.futures.ThreadPoolExecutor(n) as pool:
+    with concurrent.futures.ThreadPoolExecutor(max(n, 1)) as pool:
         futures = [pool.submit(worker, i) for i in range(n)]
         for _ in range(len(todo)):
             while True:

@@ -23,6 +23,8 @@ pull_manual_grades, into each result's `manual`, before anything is published.
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import json
 import logging
 import pathlib
@@ -53,8 +55,8 @@ class GradebookError(course.CourseError):
 
 
 def ensure_alembic():
-    """A new gradebook asks the `alembic` command for its schema version; a venv used
-    without activation has it beside the interpreter but not on PATH."""
+    """nbgrader's own commands ask the `alembic` command for a new gradebook's schema
+    version; a venv used without activation has it beside the interpreter but not on PATH."""
     import os
     import sys
 
@@ -62,11 +64,83 @@ def ensure_alembic():
         os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
 
 
+_CHECKED: set[str] = set()  # gradebooks whose schema this process has made sure of
+_OPEN: contextvars.ContextVar = contextvars.ContextVar("open_gradebook", default=None)
+
+
+def ensure_schema(db_url: str) -> None:
+    """Create a new gradebook's tables and stamp its alembic version, as nbgrader's Gradebook
+    does, but with the version read in-process: nbgrader starts `alembic heads`, a second
+    Python, for every new gradebook, which costs seconds.  Done once per gradebook and process."""
+    if db_url in _CHECKED:
+        return
+    from sqlalchemy import create_engine, inspect, text
+
+    engine = create_engine(db_url, future=True)
+    try:
+        if not inspect(engine).get_table_names():
+            from alembic.script import ScriptDirectory
+            from nbgrader.api import Base
+            from nbgrader.dbutil import ALEMBIC_DIR
+
+            with engine.begin() as connection:
+                Base.metadata.create_all(connection)
+                connection.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)"))
+                connection.execute(text("INSERT INTO alembic_version (version_num) VALUES (:head)"),
+                                   {"head": ScriptDirectory(ALEMBIC_DIR).get_current_head()})
+    finally:
+        engine.dispose()
+    _CHECKED.add(db_url)
+
+
+@contextlib.contextmanager
 def open_gradebook(layout: course.Layout):
+    """nbgrader's Gradebook on the course; inside `one_run`, the run's own, left open."""
+    shared = _OPEN.get()
+    if shared is not None and shared[0] == layout.db_url:
+        yield shared[1]
+        return
     from nbgrader.api import Gradebook
 
-    ensure_alembic()
-    return Gradebook(layout.db_url, course.course_id(layout.root))
+    ensure_schema(layout.db_url)
+    with Gradebook(layout.db_url, course.course_id(layout.root)) as gb:
+        yield gb
+
+
+@contextlib.contextmanager
+def one_run(layout: course.Layout):
+    """One gradebook connection for a whole batch, so its schema is checked once per run."""
+    with open_gradebook(layout) as gb:
+        token = _OPEN.set((layout.db_url, gb))
+        try:
+            yield gb
+        finally:
+            _OPEN.reset(token)
+
+
+@contextlib.contextmanager
+def _one_transaction(gb):
+    """nbgrader's API commits after every student and submission it adds.  A batch writes
+    all its rows in one transaction instead: one commit for 300 results, not 300, and a
+    failure leaves the gradebook as it was."""
+    session = gb.db
+
+    class Deferred:
+        def __getattr__(self, name):
+            return getattr(session, name)
+
+        def commit(self):
+            session.flush()
+
+    gb.db = Deferred()
+    try:
+        yield
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        gb.db = session
 
 
 def _config(layout: course.Layout, **settings):
@@ -380,7 +454,7 @@ def record_grades(layout: course.Layout, graded: list[tuple[SubmissionResult, Au
     """Store every submission's automatic grades and comments, as SaveAutoGrades does: a
     grade that a person already set keeps its manual score, and is flagged for review
     again only when the automatic score changed (a rerun on unchanged work leaves it be)."""
-    with open_gradebook(layout) as gb:
+    with open_gradebook(layout) as gb, _one_transaction(gb):
         known = {s.id for s in gb.students}
         for result, auto in graded:
             if result.student_id not in known:
@@ -399,7 +473,6 @@ def record_grades(layout: course.Layout, graded: list[tuple[SubmissionResult, Au
             for name, text in auto.comments.items():
                 if name in comments:
                     comments[name].auto_comment = text
-        gb.db.commit()
 
 
 def has_gradebook(layout: course.Layout) -> bool:

@@ -18,8 +18,6 @@ import pathlib
 import re
 from dataclasses import dataclass, field
 
-import nbformat
-
 from . import course
 from .score import WrittenAnswer
 
@@ -67,6 +65,14 @@ class Template:
     order: tuple  # ('setup', name, code) or ('solution', function, None), in notebook order
     locked: dict  # grade_id -> (source, points) of cells the student must not change
     written: dict  # grade_id -> points of each manually graded cell
+
+    @property
+    def uses_tensorflow(self) -> bool:
+        """Whether the given code imports TensorFlow or Keras, so the sandbox should have it warm."""
+        return any(_TENSORFLOW.search(code) for step, _, code in self.order if step == "setup")
+
+
+_TENSORFLOW = re.compile(r"^\s*(?:import|from)\s+(?:tensorflow|keras)\b", re.M)
 
 
 def template(assignment: str, root: pathlib.Path = course.REPO_ROOT) -> Template:
@@ -124,6 +130,8 @@ def _load_notebook(raw: bytes, sub: Submission):
     major = data.get("nbformat")
     if major != 4:
         try:
+            import nbformat  # only old notebooks need it, and it imports jsonschema
+
             data = json.loads(nbformat.writes(nbformat.reads(text, as_version=4)))
             sub.problems.append(f"the notebook was in the old format version {major}; it was converted to version 4")
         except Exception as exc:  # noqa: BLE001 - nbformat raises many kinds

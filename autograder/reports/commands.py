@@ -17,8 +17,6 @@ from collections.abc import Callable
 from .. import course
 from ..course import CourseError
 from . import ReportError, loading
-from .class_report import write_class_report
-from .feedback import write_feedback
 
 
 def _run(action: Callable[[], str]) -> int:
@@ -45,6 +43,8 @@ def run_feedback(args: argparse.Namespace) -> int:
     def action():
         layout, results, note = _class(args, publishing=args.published)
         dest = args.to or layout.feedback
+        from .feedback import write_feedback
+
         paths = write_feedback(results, dest, published=args.published, after_due=args.after_due,
                                beside=(layout.autograded, layout.submitted))
         lines = [f"wrote {len(paths)} feedback page{'s' if len(paths) != 1 else ''} under {dest}"
@@ -56,6 +56,8 @@ def run_feedback(args: argparse.Namespace) -> int:
 def run_report(args: argparse.Namespace) -> int:
     def action():
         layout, results, note = _class(args, publishing=False)
+        from .class_report import write_class_report
+
         path = write_class_report(results, args.to or layout.reports)
         return f"wrote {path}" + (f"\nnote: {note}" if note else "")
     return _run(action)
@@ -95,6 +97,8 @@ def register(subparsers) -> None:
 
 def after_demo(layout: course.Layout, assignments) -> None:
     """The demo's class report per assignment."""
+    from .class_report import write_class_report
+
     print("\nclass reports:")
     for assignment in assignments:
         try:
