@@ -10,6 +10,18 @@
 4. measures the floor: the hidden suites on the reference solutions in one warm process;
 5. times each public check in a warm process, as a student's kernel would run it;
 6. with --scaling A, grades N and 4N submissions of assignment A and compares peak memory.
+
+    .venv/bin/python scripts/benchmark.py --sweep [--sizes 1 10 30 100 300] [--assignments weight_init dropout]
+
+grades classes of each size end to end, as an instructor would run it: a fresh
+`autograder grade` process on a released course (its gradebook made by
+`nbgrader generate_assignment`), against a fresh `nbgrader autograde` process on
+a copy of the same course.  Stock nbgrader grades 1 and STOCK_N students (its
+cost per class is then fixed + N x per student, fitted on those two runs; the
+N = 1 row is measured outright), and the totals are compared on those students.
+The project's row splits its time into phases (start-up, reading, sandbox start,
+grading, recording).
+
 Prints figures, asserts nothing: speed is measured, not tested.
 """
 from __future__ import annotations
@@ -21,6 +33,8 @@ import json
 import os
 import pathlib
 import re
+import shutil
+import subprocess
 import sys
 import tempfile
 import threading
@@ -32,7 +46,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
 
 from autograder import course, read  # noqa: E402
 from autograder.tools import sample, stock  # noqa: E402
-from autograder.grade import grade_batch  # noqa: E402
+from autograder.grade import PHASES, grade_batch  # noqa: E402
 from autograder.record import load_results  # noqa: E402
 from autograder.run_tests import run_suite  # noqa: E402
 from autograder.student import local_student  # noqa: E402
@@ -120,6 +134,92 @@ def public_check_seconds(assignments):
     return worst
 
 
+# -- class sizes, end to end ------------------------------------------------------------
+
+# What `autograder grade` does, in a fresh process, with its phases as data; "start-up" is
+# everything before grading starts (the interpreter and the imports).
+_OURS = """
+import json, pathlib, sys, time
+began = time.monotonic()
+from autograder import cli, course
+from autograder.grade import grade_batch
+layout = course.layout(pathlib.Path(sys.argv[1]))
+summary = grade_batch(sys.argv[2], layout, regrade=True)
+print(json.dumps({"phases": summary.phases, "grading_call": summary.seconds, "began": began}))
+"""
+
+
+def _released_course(root: pathlib.Path, assignment: str, submitted: pathlib.Path, students) -> pathlib.Path:
+    """A course after `nbgrader generate_assignment`, with these students' submissions."""
+    stock.prepare_course(root, [assignment])
+    for sid in students:
+        shutil.copytree(submitted / sid / assignment, root / "submitted" / sid / assignment)
+    return root
+
+
+def _env() -> dict:
+    return dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""),
+                PYTHONPATH=str(course.REPO_ROOT))
+
+
+def ours_end_to_end(root: pathlib.Path, assignment: str) -> tuple[float, dict]:
+    t0 = time.monotonic()
+    proc = subprocess.run([sys.executable, "-c", _OURS, str(root), assignment], capture_output=True, text=True,
+                          env=_env())
+    wall = time.monotonic() - t0
+    if proc.returncode:
+        raise SystemExit(f"the project failed on {root}:\n{proc.stderr[-3000:]}")
+    data = json.loads(proc.stdout.strip().splitlines()[-1])
+    return wall, {"start-up": wall - data["grading_call"], **data["phases"]}
+
+
+def stock_end_to_end(root: pathlib.Path, assignment: str) -> float:
+    t0 = time.monotonic()
+    proc = subprocess.run([sys.executable, "-m", "nbgrader", "autograde", assignment, "--force"], cwd=root,
+                          capture_output=True, text=True, env=_env())
+    wall = time.monotonic() - t0
+    if proc.returncode and "failed" not in proc.stderr:
+        raise SystemExit(f"stock nbgrader failed on {root}:\n{proc.stderr[-3000:]}")
+    return wall
+
+
+def our_totals(root: pathlib.Path, assignment: str) -> dict[str, float]:
+    return {r.student_id: r.auto_score for r in load_results(root / "results") if r.assignment == assignment}
+
+
+def sweep(args, work: pathlib.Path):
+    sizes, stock_n = sorted(args.sizes), max(2, args.stock_n)
+    submitted = work / "class"
+    sample.build_class(submitted, args.assignments, students=max(sizes), kinds=KINDS, seed=3)
+    ids = sorted(p.name for p in submitted.iterdir())
+    print(f"class sizes {sizes} per assignment, {os.cpu_count()} cores; stock grades 1 and {stock_n} students")
+    for a in args.assignments:
+        stock_seconds = {}
+        for k in (1, stock_n):
+            root = _released_course(work / f"stock-{a}-{k}", a, submitted, ids[:k])
+            stock_seconds[k] = stock_end_to_end(root, a)
+            stock_totals = stock.code_scores(root, a)
+        per_student = (stock_seconds[stock_n] - stock_seconds[1]) / (stock_n - 1)
+        fixed = stock_seconds[1] - per_student
+        print(f"\n{a}: stock nbgrader {stock_seconds[1]:.1f} s for 1 student, {stock_seconds[stock_n]:.1f} s for "
+              f"{stock_n}: fixed {fixed:.1f} s + {per_student:.2f} s per student")
+        print(f"  {'N':>4} {'project':>9} {'stock':>9} {'ratio':>7}   phases (s): " + ", ".join(
+            ["start-up", *PHASES]))
+        for n in sizes:
+            root = _released_course(work / f"ours-{a}-{n}", a, submitted, ids[:n])
+            wall, phases = ours_end_to_end(root, a)
+            stock_wall = stock_seconds[1] if n == 1 else fixed + n * per_student
+            mark = "" if n == 1 else "~"
+            print(f"  {n:>4} {wall:>8.1f}s {mark}{stock_wall:>7.1f}s {stock_wall / wall:>6.1f}x   "
+                  + ", ".join(f"{phases.get(k, 0.0):.2f}" for k in ["start-up", *PHASES]))
+            mine = our_totals(root, a)
+            shared = [sid for sid in ids[:min(n, stock_n)] if sid in stock_totals]
+            differ = {sid: (mine.get(sid), stock_totals[sid]) for sid in shared if mine.get(sid) != stock_totals[sid]}
+            if differ:
+                print(f"       totals differ from stock nbgrader's: {differ}")
+        print(f"  (~ stock fitted; totals compared with stock on {min(max(sizes), stock_n)} students)")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=60, help="submissions per assignment")
@@ -128,8 +228,16 @@ def main():
     parser.add_argument("--assignments", nargs="*", default=list(course.ASSIGNMENTS))
     parser.add_argument("--scaling", default=None, metavar="ASSIGNMENT",
                         help="also compare peak memory at N and 4N on this assignment")
+    parser.add_argument("--sweep", action="store_true", help="class sizes end to end instead (see above)")
+    parser.add_argument("--sizes", nargs="*", type=int, default=[1, 10, 30, 100, 300])
     args = parser.parse_args()
     work = pathlib.Path(tempfile.mkdtemp(prefix="ag-bench-"))
+    if args.sweep:
+        if args.assignments == list(course.ASSIGNMENTS):
+            args.assignments = ["weight_init", "dropout"]
+        sweep(args, work)
+        print(f"(work files in {work})")
+        return
     submitted = work / "submitted"
     sample.build_class(submitted, args.assignments, students=args.n, kinds=KINDS, seed=1)
     total = args.n * len(args.assignments)
