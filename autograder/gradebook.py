@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import functools
 import json
 import logging
 import pathlib
@@ -273,7 +274,8 @@ def _sanitise(nb, book: SourceBook, layout: course.Layout):
     """nbgrader autograde's sanitising pass: ClearOutput, DeduplicateIds,
     OverwriteKernelspec, OverwriteCells (missing grade cells added back), CheckCellMetadata."""
     from nbconvert.preprocessors import Preprocessor
-    from nbgrader.preprocessors import CheckCellMetadata, ClearOutput, DeduplicateIds, OverwriteCells
+    from nbgrader.nbgraderformat import ValidationError
+    from nbgrader.preprocessors import ClearOutput, DeduplicateIds, OverwriteCells
 
     config = _config(layout)
     resources = {"nbgrader": {"assignment": book.assignment, "notebook": book.assignment,
@@ -288,8 +290,44 @@ def _sanitise(nb, book: SourceBook, layout: course.Layout):
     nb, resources = Preprocessor.preprocess(overwrite, nb, resources)  # its cell by cell pass
     nb, resources = overwrite.add_missing_grade_cells(nb, resources)
     nb, resources = overwrite.add_missing_task_cells(nb, resources)
-    nb, _ = CheckCellMetadata(config=config, log=_QUIET).preprocess(nb, resources)
+    try:  # CheckCellMetadata, with its validator
+        _metadata_validator().validate_nb(nb)
+    except ValidationError as exc:
+        raise ValidationError(f"Notebook failed to validate; the nbgrader metadata may be corrupted: {exc}") from None
     return nb
+
+
+@functools.cache
+def _metadata_validator():
+    """nbgrader's metadata validator, with its JSON schema checked once: jsonschema.validate,
+    which nbgrader calls for every cell, checks the schema itself each time, and that was
+    most of the cost of writing a graded notebook."""
+    import jsonschema
+    from nbgrader.nbgraderformat import MetadataValidator
+    from nbgrader.nbgraderformat.common import BaseMetadataValidator
+
+    class SchemaCheckedOnce(BaseMetadataValidator):
+        def validate_cell(self, cell):
+            meta = cell.metadata.get("nbgrader")
+            if meta is None or meta.get("schema_version", 0) != self.schema_version:
+                return super().validate_cell(cell)  # nbgrader's own answer, errors included
+            checker.validate(meta)
+
+    class Validator(MetadataValidator, SchemaCheckedOnce):  # SchemaCheckedOnce sits between it and its base
+        pass
+
+    validator = Validator()
+    schema_class = jsonschema.validators.validator_for(validator.schema)
+    schema_class.check_schema(validator.schema)
+    checker = schema_class(validator.schema)
+    return validator
+
+
+@functools.cache
+def _markdown():
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False}).enable("table")
 
 
 def _inert(markdown: str) -> str:
@@ -297,19 +335,33 @@ def _inert(markdown: str) -> str:
     markdown cells unsanitised (raw HTML, javascript: links) inside the instructor's logged-in
     Jupyter.  markdown-it renders it with raw HTML off and unsafe links refused; the result,
     one HTML block without blank lines, passes through the formgrader's renderer unchanged."""
-    from markdown_it import MarkdownIt
-
-    html = MarkdownIt("commonmark", {"html": False}).enable("table").render(markdown)
+    html = _markdown().render(markdown)
     return '<div class="student-markdown">\n' + re.sub(r"\n[ \t]*(?=\n)", "", html) + "</div>\n"
 
 
-def _defuse_markdown(nb, book: SourceBook):
+def _defuse_markdown(nb, book: SourceBook, layout: course.Layout):
     """Every markdown cell a student could have written (all but the locked ones nbgrader
-    restored from the gradebook) loses its power to run script."""
+    restored from the gradebook, and those still exactly as the instructor wrote them)
+    loses its power to run script."""
     locked = {c.name for c in book.source_cells if c.locked}
+    instructors = _instructor_markdown(course.source_notebook(book.assignment, layout.root))
     for cell in nb.cells:
-        if cell.cell_type == "markdown" and cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") not in locked:
+        if (cell.cell_type == "markdown" and cell.source not in instructors
+                and cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") not in locked):
             cell.source = _inert(cell.source)
+
+
+def _instructor_markdown(source: pathlib.Path) -> frozenset[str]:
+    """The markdown cells of the instructor's notebook: trusted text, left to render as written."""
+    key = (str(source), source.stat().st_mtime_ns)
+    if key not in _INSTRUCTORS:
+        cells = json.loads(source.read_text(encoding="utf-8"))["cells"]
+        _INSTRUCTORS[key] = frozenset("".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+                                      for c in cells if c["cell_type"] == "markdown")
+    return _INSTRUCTORS[key]
+
+
+_INSTRUCTORS: dict = {}
 
 
 def results_text(result: SubmissionResult, function: str) -> str:
@@ -378,7 +430,7 @@ def graded_notebook(layout: course.Layout, sub, result: SubmissionResult, book: 
         nb = _sanitise(nbformat.from_dict(nb), book, layout)
     _show_results(nb, result)
     auto = auto_grades(nb)
-    _defuse_markdown(nb, book)
+    _defuse_markdown(nb, book, layout)
     nb.metadata[GRADED_MARK] = {"fingerprint": result.fingerprint, "scores": auto.scores, "comments": auto.comments}
     return nb, auto
 

@@ -107,3 +107,20 @@ def test_student_markdown_keeps_its_text_and_tables():
 
     html = markdown2html(_inert("Var(w) = **2/n** when x < 0\n\n| a | b |\n|---|---|\n| 1 | 2 |"))
     assert "<strong>2/n</strong>" in html and "x &lt; 0" in html and "<td>2</td>" in html
+
+
+def test_only_the_instructors_own_markdown_is_left_as_written():
+    import json
+
+    import nbformat
+
+    from autograder import course
+    from autograder.gradebook import SourceBook, _defuse_markdown
+    source = json.loads(course.source_notebook("weight_init").read_text())
+    prose = next("".join(c["source"]) for c in source["cells"] if c["cell_type"] == "markdown")
+    evil = '<img src="x" onerror="alert(1)">'
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(text)
+                                         for text in (prose, evil, prose + "\n\n" + evil)])
+    _defuse_markdown(nb, SourceBook("weight_init", None, (), (), (), ()), course.layout(course.REPO_ROOT))
+    assert nb.cells[0].source == prose
+    assert all(c.source.startswith('<div class="student-markdown">') and "<img" not in c.source for c in nb.cells[1:])
