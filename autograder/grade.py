@@ -125,7 +125,7 @@ class _Job:
     student_id: str
     submission: Submission
     submitted_at: str
-    key: str  # file fingerprint + suite version
+    suite_version: str  # what grades it (suite_version())
     folder: pathlib.Path  # submitted/<student>/<assignment>/
 
 
@@ -153,7 +153,7 @@ def collect(assignment: str, submissions: pathlib.Path, root: pathlib.Path = cou
         path, notes = find_notebook(folder, assignment, given)
         sub = read_submission(path, assignment, student_dir.name, root)
         sub.problems = notes + sub.problems
-        jobs.append(_Job(student_dir.name, sub, _timestamp(folder), f"{sub.fingerprint}:{version}", folder))
+        jobs.append(_Job(student_dir.name, sub, _timestamp(folder), version, folder))
     return jobs
 
 
@@ -238,7 +238,8 @@ def _changed(assignment: str, layout: course.Layout, regrade: bool, summary: Bat
     todo, unchanged = [], []
     for job in collect(assignment, layout.submitted, layout.root):
         previous = record.read_result(record.results_path(layout.results, job.student_id, assignment))
-        if not regrade and previous is not None and previous.fingerprint == job.key:
+        if (not regrade and previous is not None and previous.fingerprint == job.submission.fingerprint
+                and previous.suite_version == job.suite_version):
             summary.skipped.append(job.student_id)
             unchanged.append((job, previous))
         else:
@@ -248,7 +249,7 @@ def _changed(assignment: str, layout: course.Layout, regrade: bool, summary: Bat
 
 def _record(layout: course.Layout, job: _Job, result: SubmissionResult, cells, due, summary: BatchSummary):
     """One fresh result: its record, its graded notebook; (result, automatic grades) for the gradebook."""
-    result.fingerprint = job.key
+    result.fingerprint, result.suite_version = job.submission.fingerprint, job.suite_version
     result.submitted_at = job.submitted_at
     result.late = is_late(parse_time(job.submitted_at), due)
     nb, auto = _graded_notebook(layout, job, result, cells, reuse=False) if cells else (None, None)

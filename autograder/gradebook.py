@@ -431,7 +431,7 @@ def graded_notebook(layout: course.Layout, sub, result: SubmissionResult, book: 
     _show_results(nb, result)
     auto = auto_grades(nb)
     _defuse_markdown(nb, book, layout)
-    nb.metadata[GRADED_MARK] = {"fingerprint": result.fingerprint, "scores": auto.scores, "comments": auto.comments}
+    nb.metadata[GRADED_MARK] = {"grading": result.grading_key, "scores": auto.scores, "comments": auto.comments}
     return nb, auto
 
 
@@ -471,7 +471,7 @@ def read_graded(layout: course.Layout, result: SubmissionResult) -> AutoGrades |
     except (OSError, ValueError):
         return None
     mark = nb.metadata.get(GRADED_MARK, {})
-    if mark.get("fingerprint") != result.fingerprint or "scores" not in mark:
+    if mark.get("grading") != result.grading_key or "scores" not in mark:
         return None
     return AutoGrades(dict(mark["scores"]), dict(mark.get("comments", {})))
 

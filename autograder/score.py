@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field, fields
 from . import course
 from .kinds import Kind, Status, Visibility
 
-SCHEMA = "dl-overfitting/result/3"
+SCHEMA = "dl-overfitting/result/4"
 
 
 @dataclass
@@ -79,7 +79,8 @@ class SubmissionResult:
     tampering: list[str] = field(default_factory=list)  # for the instructor's eyes
     unverified: list[str] = field(default_factory=list)  # verdicts resting on the student's own process
     status: Status = Status.GRADED
-    fingerprint: str = ""
+    fingerprint: str = ""  # sha256 of the submitted file
+    suite_version: str = ""  # the grading code and instructor notebook that graded it (grade.suite_version)
     execution_time: float = 0.0
     output: str = ""  # what the student's code printed, truncated
     late: bool = False
@@ -89,6 +90,11 @@ class SubmissionResult:
 
     def __post_init__(self):
         self.status = Status(self.status)
+
+    @property
+    def grading_key(self) -> str:
+        """This file as graded by this suite: a new key means a new grading."""
+        return f"{self.fingerprint}:{self.suite_version}"
 
     @property
     def grader_errors(self) -> list[TestOutcome]:

@@ -468,6 +468,6 @@ def test_the_record_is_documented_field_by_field(tmp_path):
     written = record.write_result(tmp_path, result)
     data = json.loads(written.read_text())
     assert set(data) | {k for t in data["tests"] for k in t} == documented
-    assert data["schema"] == "dl-overfitting/result/3" and data["totals"]["score"] == result.score
+    assert data["schema"] == "dl-overfitting/result/4" and data["totals"]["score"] == result.score
     assert record.read_result(written) == result
     assert json.loads(written.with_name("results.json").read_text())["score"] == result.score

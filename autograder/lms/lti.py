@@ -191,7 +191,7 @@ class Landed:
     score_given: float
     score_maximum: float
     grading_progress: str
-    result: str  # the result's fingerprint: a regrade is another attempt
+    result: str  # the result's grading_key: a regrade is another attempt
     timestamp: str
 
 
@@ -306,7 +306,7 @@ def publish(assignment: str, results: list[SubmissionResult], roster: Roster, co
     for person, result in pairs:
         grade = score_for(result, person.lti_user_id, policy, now)
         entry = Landed(url, person.lti_user_id, grade.get_score_given(), grade.get_score_maximum(),
-                       grade.get_grading_progress(), result.fingerprint, grade.get_timestamp())
+                       grade.get_grading_progress(), result.grading_key, grade.get_timestamp())
         if not resend and landed.already(person.student_id, entry):
             report.unchanged.append(person.student_id)
             continue
