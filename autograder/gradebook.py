@@ -72,8 +72,12 @@ _OPEN: contextvars.ContextVar = contextvars.ContextVar("open_gradebook", default
 def ensure_schema(db_url: str) -> None:
     """Create a new gradebook's tables and stamp its alembic version, as nbgrader's Gradebook
     does, but with the version read in-process: nbgrader starts `alembic heads`, a second
-    Python, for every new gradebook, which costs seconds.  Done once per gradebook and process."""
-    if db_url in _CHECKED:
+    Python, for every new gradebook, which costs seconds.  Done once per gradebook and process
+    (again if its file has gone)."""
+    from sqlalchemy.engine import make_url
+
+    path = make_url(db_url).database if db_url.startswith("sqlite") else None
+    if db_url in _CHECKED and (path is None or pathlib.Path(path).exists()):
         return
     from sqlalchemy import create_engine, inspect, text
 
@@ -104,6 +108,7 @@ def open_gradebook(layout: course.Layout):
     from nbgrader.api import Gradebook
 
     ensure_schema(layout.db_url)
+    ensure_alembic()  # should nbgrader still ask alembic (another process raced us to the new file)
     with Gradebook(layout.db_url, course.course_id(layout.root)) as gb:
         yield gb
 

@@ -83,6 +83,9 @@ def test_a_new_gradebook_is_made_without_asking_a_second_python(tmp_path, monkey
         version = gb.db.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
         assert gb.students == []
     assert version == ScriptDirectory(ALEMBIC_DIR).get_current_head()
+    layout.db_path.unlink()  # a course that starts over, in the same process
+    with gradebook.open_gradebook(layout) as gb:
+        assert gb.db.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == version
     # nbgrader's own command accepts it as one of its own: `nbgrader db upgrade` finds nothing to do
     env = dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"])  # its alembic
     proc = subprocess.run([sys.executable, "-m", "nbgrader", "db", "upgrade", f"--db={layout.db_url}"],
