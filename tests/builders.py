@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import json
 import pathlib
+import re
 import zipfile
 from html.parser import HTMLParser
 
@@ -143,3 +145,36 @@ def landed(into: pathlib.Path, student: str) -> str:
 
 def rows_by(report, action):
     return {r.entry: r for r in report.rows if r.action == action}
+
+
+# -- what students must never get --------------------------------------------------------
+
+MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
+
+
+def secret_lines(root: pathlib.Path) -> set[str]:
+    """Lines of the course's solutions and hidden tests that must never reach students: the
+    solution and hidden-test blocks of its source notebooks, and the asserts of its hidden suites."""
+    secrets = set()
+    block = re.compile(r"### BEGIN (SOLUTION|HIDDEN TESTS)\n(.*?)### END \1", re.S)
+    for nb in (root / "source").glob("*/*.ipynb"):
+        for cell in json.loads(nb.read_text())["cells"]:
+            for _, body in block.findall("".join(cell["source"])):
+                secrets |= {s.strip() for s in body.splitlines() if len(s.strip()) > 24}
+    for suite in (root / "autograder" / "hidden").rglob("*.py"):
+        secrets |= {s.strip() for s in suite.read_text().splitlines() if s.strip().startswith("assert ")
+                    and len(s.strip()) > 30}
+    return secrets
+
+
+def leaks(root: pathlib.Path) -> list[str]:
+    """Every file under root/release that holds a solution marker or a secret line."""
+    secrets = secret_lines(root)
+    assert secrets, "the secret lines should not be empty"
+    found = []
+    for f in (root / "release").rglob("*"):
+        if f.is_file():
+            text = f.read_text(errors="replace")
+            found += [f"{f}: marker {m}" for m in MARKERS if m in text]
+            found += [f"{f}: {s[:60]}" for s in secrets if s in text]
+    return found

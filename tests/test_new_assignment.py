@@ -16,7 +16,7 @@ import sys
 import nbformat
 import pytest
 
-from tests.builders import text_of
+from tests.builders import leaks, text_of
 
 pytestmark = pytest.mark.slow
 
@@ -153,9 +153,11 @@ def test_a_toy_assignment_goes_through_release_grade_feedback_and_report(scratch
     assert proc.returncode == 0, proc.stderr
     released = (root / "release" / A / f"{A}.ipynb").read_text()
     assert "return np.asarray(x) * factor" not in released and "hidden_points" not in released
-    leak = subprocess.run([sys.executable, str(ROOT.parent / "shared" / "hooks" / "leakcheck.py")], cwd=root,
-                          capture_output=True, text=True)
-    assert leak.returncode == 0, leak.stdout
+    assert leaks(root) == []
+    hook = ROOT.parent / "shared" / "hooks" / "leakcheck.py"  # the course's own hook, where it is beside us
+    if hook.exists():
+        leak = subprocess.run([sys.executable, str(hook)], cwd=root, capture_output=True, text=True)
+        assert leak.returncode == 0, leak.stdout
     _submit(root)
 
     # The broken test is the grader's bug: nobody is charged, the batch says so and exits non-zero.

@@ -1,7 +1,5 @@
 """release/ is what students get: fresh, complete, and free of solutions and hidden tests."""
 import filecmp
-import json
-import re
 import subprocess
 import sys
 
@@ -9,10 +7,10 @@ import pytest
 
 from autograder import course
 from autograder.tools.release import generate
+from tests.builders import leaks
 
 ROOT = course.REPO_ROOT
 LEAKCHECK = ROOT.parent / "shared" / "hooks" / "leakcheck.py"
-MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
 
 
 def released(assignment):
@@ -28,30 +26,8 @@ def test_every_assignment_is_released_with_its_helpers(assignment):
         assert filecmp.cmp(copy, ROOT / helper, shallow=False), f"{copy} is stale: run `make release`"
 
 
-def _secret_lines():
-    """Lines of solutions and hidden tests that must never reach students."""
-    secrets = set()
-    block = re.compile(r"### BEGIN (SOLUTION|HIDDEN TESTS)\n(.*?)### END \1", re.S)
-    for nb in (ROOT / "source").glob("*/*.ipynb"):
-        for cell in json.loads(nb.read_text())["cells"]:
-            for _, body in block.findall("".join(cell["source"])):
-                secrets |= {s.strip() for s in body.splitlines() if len(s.strip()) > 24}
-    for suite in (ROOT / "autograder" / "hidden").glob("test_*.py"):
-        secrets |= {s.strip() for s in suite.read_text().splitlines() if s.strip().startswith("assert ")
-                    and len(s.strip()) > 30}
-    return secrets
-
-
 def test_release_holds_no_solution_and_no_hidden_test():
-    secrets = _secret_lines()
-    assert secrets, "the secret lines should not be empty"
-    leaks = []
-    for f in (ROOT / "release").rglob("*"):
-        if f.is_file():
-            text = f.read_text(errors="replace")
-            leaks += [f"{f}: marker {m}" for m in MARKERS if m in text]
-            leaks += [f"{f}: {s[:60]}" for s in secrets if s in text]
-    assert leaks == []
+    assert leaks(ROOT) == []
 
 
 @pytest.mark.skipif(not LEAKCHECK.exists(), reason="the course's shared leakcheck hook is not beside this checkout")

@@ -8,7 +8,6 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 __all__ = [
-    "plot_activation_histograms",
     "plot_activation_grid",
     "plot_history",
     "plot_weight_histograms",
@@ -21,20 +20,6 @@ __all__ = [
 def _as_history(h):
     """Accept a Keras History, its .history dict, or a dict of lists."""
     return dict(getattr(h, "history", h))
-
-
-def plot_activation_histograms(activations, title="", bins=30):
-    """One histogram per layer for a single network: saturation at 0 and 1,
-    collapse towards 0, or a healthy spread are all visible at a glance."""
-    n = len(activations)
-    fig, axes = plt.subplots(1, n, figsize=(2.6 * n, 2.6), sharey=True, squeeze=False)
-    for i, (ax, a) in enumerate(zip(axes[0], activations)):
-        ax.hist(np.ravel(a), bins=bins, range=(0, 1) if np.min(a) >= 0 and np.max(a) <= 1 else None)
-        ax.set_title(f"layer {i + 1}")
-    if title:
-        fig.suptitle(title)
-    fig.tight_layout()
-    return fig
 
 
 def plot_activation_grid(runs, bins=30):
