@@ -187,6 +187,26 @@ def our_totals(root: pathlib.Path, assignment: str) -> dict[str, float]:
     return {r.student_id: r.auto_score for r in load_results(root / "results") if r.assignment == assignment}
 
 
+def gradebook_seconds(root: pathlib.Path, assignment: str) -> tuple[float, float]:
+    """Seconds to record a graded class in its gradebook from scratch (its students and
+    submissions removed first), and to read the manual grades back: the gradebook's own share
+    of the recording phase."""
+    from autograder import gradebook
+
+    layout = course.layout(root)
+    results = load_results(layout.results, assignment)
+    with gradebook.one_run(layout) as gb:
+        for r in results:
+            gb.remove_submission(assignment, r.student_id)
+            gb.remove_student(r.student_id)
+        graded = [(r, gradebook.read_graded(layout, r)) for r in results]
+        t0 = time.monotonic()
+        gradebook.record_grades(layout, graded)
+        t1 = time.monotonic()
+        gradebook.pull_manual_grades(layout, results)
+    return t1 - t0, time.monotonic() - t1
+
+
 def sweep(args, work: pathlib.Path):
     sizes, stock_n = sorted(args.sizes), max(2, args.stock_n)
     submitted = work / "class"
@@ -217,6 +237,10 @@ def sweep(args, work: pathlib.Path):
             differ = {sid: (mine.get(sid), stock_totals[sid]) for sid in shared if mine.get(sid) != stock_totals[sid]}
             if differ:
                 print(f"       totals differ from stock nbgrader's: {differ}")
+            if n == max(sizes):
+                grades, manual = gradebook_seconds(root, a)
+                print(f"       of the recording, the gradebook's grades for {n} results took {grades:.2f} s and "
+                      f"reading their manual grades back {manual:.2f} s")
         print(f"  (~ stock fitted; totals compared with stock on {min(max(sizes), stock_n)} students)")
 
 
