@@ -1,16 +1,8 @@
-"""The mistakes students often make in batchnorm, in plain words: the suite raises them,
-feedback pages and class reports explain them.
-
-A title says what is wrong in the student's code; an explanation says why it matters and
-where to look, without handing over the solution.
-"""
-from autograder.hidden import Mistake
-from autograder.hidden import MistakeTable
+"""Mistakes students often make in batchnorm: the suite raises them, feedback and reports explain them."""
+from autograder.hidden import Mistake, MistakeTable
 
 
 class Mistakes(MistakeTable):
-    """Known mistakes of batchnorm."""
-
     batchnorm_wrong_axis = Mistake(
         "Your batch normalisation averages over the wrong axis",
         "Each feature (column) is normalised with its mean and variance over the examples of the batch, not "

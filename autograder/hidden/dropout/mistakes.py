@@ -1,16 +1,8 @@
-"""The mistakes students often make in dropout, in plain words: the suite raises them,
-feedback pages and class reports explain them.
-
-A title says what is wrong in the student's code; an explanation says why it matters and
-where to look, without handing over the solution.
-"""
-from autograder.hidden import Mistake
-from autograder.hidden import MistakeTable
+"""Mistakes students often make in dropout: the suite raises them, feedback and reports explain them."""
+from autograder.hidden import Mistake, MistakeTable
 
 
 class Mistakes(MistakeTable):
-    """Known mistakes of dropout."""
-
     dropout_keeps_with_prob_rate = Mistake(
         "Your dropout keeps values with probability rate",
         "rate is the probability of dropping a value; a value survives with probability 1 - rate.")

@@ -1,16 +1,9 @@
-"""The mistakes students often make in overfitting, in plain words: the suite raises them,
-feedback pages and class reports explain them.
-
-A title says what is wrong in the student's code; an explanation says why it matters and
-where to look, without handing over the solution.
-"""
+"""Mistakes students often make in overfitting: the suite raises them, feedback and reports explain them."""
 from autograder.hidden import Mistake
 from autograder.hidden.layers import KerasMistakes
 
 
 class Mistakes(KerasMistakes):
-    """Known mistakes of overfitting."""
-
     rmse_not_mse = Mistake(
         "You return the root mean squared error",
         "The task asks for the mean squared error itself, the quantity the models minimise; its square root "

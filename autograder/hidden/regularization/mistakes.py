@@ -1,16 +1,9 @@
-"""The mistakes students often make in regularization, in plain words: the suite raises them,
-feedback pages and class reports explain them.
-
-A title says what is wrong in the student's code; an explanation says why it matters and
-where to look, without handing over the solution.
-"""
+"""Mistakes students often make in regularization: the suite raises them, feedback and reports explain them."""
 from autograder.hidden import Mistake
 from autograder.hidden.layers import KerasMistakes
 
 
 class Mistakes(KerasMistakes):
-    """Known mistakes of regularization."""
-
     missing_abs = Mistake(
         "Your L1 penalty lets negative weights lower it",
         "L1 adds up the size of every weight, |w|, whatever its sign. Summing the weights themselves lets "

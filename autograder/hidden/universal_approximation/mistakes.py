@@ -1,16 +1,8 @@
-"""The mistakes students often make in universal_approximation, in plain words: the suite raises them,
-feedback pages and class reports explain them.
-
-A title says what is wrong in the student's code; an explanation says why it matters and
-where to look, without handing over the solution.
-"""
-from autograder.hidden import Mistake
-from autograder.hidden import MistakeTable
+"""Mistakes students often make in universal_approximation: the suite raises them, feedback and reports explain them."""
+from autograder.hidden import Mistake, MistakeTable
 
 
 class Mistakes(MistakeTable):
-    """Known mistakes of universal_approximation."""
-
     bump_upside_down = Mistake(
         "Your bump points the wrong way",
         "A bump is a step up at the left edge followed by a step down at the right edge; subtracting them in "

@@ -1,16 +1,8 @@
-"""The mistakes students often make in weight_init, in plain words: the suite raises them,
-feedback pages and class reports explain them.
-
-A title says what is wrong in the student's code; an explanation says why it matters and
-where to look, without handing over the solution.
-"""
-from autograder.hidden import Mistake
-from autograder.hidden import MistakeTable
+"""Mistakes students often make in weight_init: the suite raises them, feedback and reports explain them."""
+from autograder.hidden import Mistake, MistakeTable
 
 
 class Mistakes(MistakeTable):
-    """Known mistakes of weight_init."""
-
     sigmoid_sign_flipped = Mistake(
         "Your sigmoid has the sign of its exponent flipped",
         "The sigmoid is 1 / (1 + e^-x): large positive inputs give values close to 1. With the sign flipped "
