@@ -28,3 +28,11 @@ docs/authoring.md).  Beside the pipeline:
                    stock nbgrader for comparison, and bridge.py, which lets stock
                    `nbgrader autograde` run the same hidden suites
 """
+
+import sys
+
+# jsonschema loads this optional IRI checker if it is installed (Jupyter pulls it in), and it
+# builds a grammar at import: about 3 s before the first notebook is read, in the CLI and in
+# the library API alike.  No notebook or gradebook schema the grader validates uses IRIs, so a
+# process that imports the grader before jsonschema goes without it.
+sys.modules.setdefault("rfc3987_syntax", None)

@@ -14,13 +14,8 @@ import pathlib
 import sys
 import warnings
 
-# jsonschema loads this optional IRI checker if it is installed (Jupyter pulls it in) and it
-# builds a grammar at import, about a second of every command's start-up; no notebook or
-# gradebook schema the grader validates uses IRIs, so the grader's own process goes without.
-sys.modules.setdefault("rfc3987_syntax", None)
-
-from . import course  # noqa: E402
-from .sandbox.host import IsolationWarning  # noqa: E402
+from . import course
+from .sandbox.host import IsolationWarning
 
 
 def _progress_printer(assignment: str):
