@@ -17,12 +17,10 @@ Python to run is probed where it lives, and `unverified` says so.
 """
 from __future__ import annotations
 
-import json
-
 import numpy as np
 
 from .sandbox import probes
-from .sandbox.protocol import Handle, ProtocolError, decode, encode
+from .sandbox.protocol import Handle, ProtocolError, decode, encode, through_the_wire
 from .sandbox.runtime import Runtime
 
 
@@ -130,11 +128,10 @@ def _label(args):
 
 
 def local_transport(runtime: Runtime):
-    """Serve requests in this process, through the same JSON round trip as the sandbox."""
+    """Serve requests in this process, through the same wire round trip as the sandbox."""
 
     def request(message: dict) -> dict:
-        reply = runtime.serve(json.loads(json.dumps(message)))
-        return json.loads(json.dumps(reply))
+        return through_the_wire(runtime.serve(through_the_wire(message)))
 
     return request
 
@@ -144,7 +141,7 @@ def local_judge(message: dict) -> dict:
     try:
         args, kwargs = decode(message["args"]), decode(message["kwargs"])
         value = probes.judge(message["name"], decode(message["model"]), *args, **kwargs)
-        return json.loads(json.dumps({"value": encode(value)}))
+        return through_the_wire({"value": encode(value)})
     except BaseException as exc:  # noqa: BLE001 - as the sandbox's runtime reports errors
         from .sandbox.runtime import describe_error
 

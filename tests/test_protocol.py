@@ -1,5 +1,4 @@
 """The sandbox wire format: only plain data crosses, and the trusted side refuses the rest."""
-import base64
 import io
 import json
 import struct
@@ -23,12 +22,12 @@ def wire_data(data, resolve=None):
     return decode(unpack_from(reader(pack({"v": data})))["v"], resolve)
 
 
-def frame(body: bytes) -> bytes:
-    return struct.pack(">I", len(body)) + body
+def frame(body: bytes, raw: bytes = b"") -> bytes:
+    return struct.pack(">II", len(body), len(raw)) + body + raw
 
 
 def array_body(dtype, shape, raw=b""):
-    return {"dtype": dtype, "shape": shape, "data": base64.b64encode(raw).decode()}
+    return {"dtype": dtype, "shape": shape, "data": raw}
 
 
 def assert_same(got, want):
@@ -70,7 +69,7 @@ def test_plain_data_round_trips_with_exact_types(value):
     (True, True), (1, 1), (2**53 - 1, 2**53 - 1),
     (2**53, {"__int__": str(2**53)}), (-(2**53), {"__int__": str(-(2**53))}),  # beyond a JSON double's exact ints
     (1.5, 1.5), (float("nan"), {"__float__": "nan"}), (float("-inf"), {"__float__": "-inf"}),
-    (1 + 2j, {"__complex__": ["1.0", "2.0"]}), (b"\x00\xff", {"__bytes__": "AP8="}),
+    (1 + 2j, {"__complex__": ["1.0", "2.0"]}), (b"\x00\xff", {"__bytes__": b"\x00\xff"}),
     ((1,), {"__tuple__": [1]}), ({"k": [1]}, {"__dict__": {"k": [1]}}),
 ])
 def test_encoding_on_the_wire(value, on_wire):
@@ -105,7 +104,7 @@ def test_reassigned_numpy_names_do_not_break_encoding(monkeypatch):
     monkeypatch.setattr(np, "ndarray", type("Fake", (), {}))
     monkeypatch.setattr(np, "asarray", None)
     monkeypatch.setattr(np, "ascontiguousarray", None)
-    assert encode(np.arange(2, dtype="<i2")) == {"__array__": {"dtype": "<i2", "shape": [2], "data": "AAABAA=="}}
+    assert encode(np.arange(2, dtype="<i2")) == {"__array__": {"dtype": "<i2", "shape": [2], "data": b"\x00\x00\x01\x00"}}
 
 
 # -- exact types: subclasses and non-plain objects are refused, or become handles ---------------------
@@ -251,23 +250,53 @@ def test_decode_refuses_data_that_does_not_match_the_shape(shape, raw):
 
 @pytest.mark.parametrize("data", [
     {"__int__": [1]}, {"__int__": "abc"}, {"__int__": 1.5}, {"__float__": None}, {"__complex__": 5},
-    {"__complex__": []}, {"__complex__": [1, 2]}, {"__bytes__": "abc"}, {"__bytes__": "!!!"}, {"__bytes__": 5},
+    {"__complex__": []}, {"__complex__": [1, 2]}, {"__bytes__": "abc"}, {"__bytes__": "YWJj"}, {"__bytes__": 5},
     {"__tuple__": 5}, {"__tuple__": "abc"}, {"__dict__": [1]}, {"__array__": 5}, {"__array__": {}},
     {"__array__": array_body("garbage", [0])}, {"__array__": array_body("<i4", [-1, 0])},
     {"__array__": array_body("<i4", [0, 2**64])}, {"__array__": array_body("<i4", "12")},
     {"__handle__": []}, {"__handle__": ["x", "Model"]}, {"__handle__": [1.9, "Model"]},
-], ids=lambda d: json.dumps(d)[:40])
+], ids=lambda d: repr(d)[:40])
 def test_malformed_tag_bodies_raise_protocol_error(data):
     with pytest.raises(ProtocolError):
         decode(data)
 
 
-# -- framing: 4-byte big-endian length, then JSON ------------------------------------------------------
+# -- framing: two big-endian lengths, the JSON, then the raw bytes ------------------------------------
 
-def test_pack_is_a_big_endian_length_then_compact_ascii_json():
-    assert pack({"a": [1, 2]}) == b'\x00\x00\x00\x0b{"a":[1,2]}'
+def test_pack_is_two_big_endian_lengths_then_compact_ascii_json():
+    assert pack({"a": [1, 2]}) == b'\x00\x00\x00\x0b\x00\x00\x00\x00{"a":[1,2]}'
     data = pack({"s": "é"})
-    assert data[4:] == b'{"s":"\\u00e9"}' and struct.unpack(">I", data[:4])[0] == len(data) - 4
+    assert data[8:] == b'{"s":"\\u00e9"}' and struct.unpack(">II", data[:8]) == (len(data) - 8, 0)
+
+
+def test_bytes_travel_raw_after_the_json():
+    data = pack({"a": b"xyz", "b": [b"", b"\x00\xff"]})
+    n, size = struct.unpack(">II", data[:8])
+    assert size == 5 and data[8 + n:] == b"xyz\x00\xff"
+    assert json.loads(data[8:8 + n]) == {"a": {"__blob__": [0, 3]}, "b": [{"__blob__": [3, 0]}, {"__blob__": [3, 2]}]}
+    assert unpack_from(reader(data)) == {"a": b"xyz", "b": [b"", b"\x00\xff"]}
+    x = np.arange(6.0).reshape(2, 3)
+    assert b"\x00" * 8 in pack({"v": encode(x)})  # the array's own bytes (0.0), not base64
+    assert_same(wire(x), x)
+
+
+@pytest.mark.parametrize("body, message", [
+    (b'{"v":{"__blob__":[0,4]}}', "outside its raw bytes"),
+    (b'{"v":{"__blob__":[2,2]}}', "outside its raw bytes"),
+    (b'{"v":{"__blob__":[-1,1]}}', "outside its raw bytes"),
+    (b'{"v":{"__blob__":"0,1"}}', "outside its raw bytes"),
+    (b'{"v":{"__blob__":[0,1],"k":1}}', "only ever a key of its own"),
+])
+def test_a_frame_that_points_outside_its_raw_bytes_is_refused(body, message):
+    with pytest.raises(ProtocolError, match=message):
+        unpack_from(reader(frame(body, b"abc")))
+
+
+def test_a_dict_that_looks_like_a_blob_cannot_be_sent():
+    with pytest.raises(ProtocolError, match="the wire format uses it"):
+        encode({"__blob__": [0, 1]})
+    with pytest.raises(ProtocolError, match="unexpected value on the wire"):
+        decode(unpack_from(reader(frame(b'{"v":{"__blob__":[0,1]}}', b"a")))["v"])  # bytes are only tag bodies
 
 
 def test_frames_are_read_one_at_a_time_even_in_one_byte_reads():
@@ -276,8 +305,9 @@ def test_frames_are_read_one_at_a_time_even_in_one_byte_reads():
     assert unpack_from(trickle) == {"n": 1} and unpack_from(trickle) == {"n": 2}
 
 
-@pytest.mark.parametrize("data", [b"", b"\x00\x00\x00", frame(b'{"a":1}')[:-1], struct.pack(">I", 5) + b"{}"],
-                         ids=["empty", "short header", "short body", "length too long"])
+@pytest.mark.parametrize("data", [b"", b"\x00\x00\x00\x00\x00", frame(b'{"a":1}')[:-1],
+                                  struct.pack(">II", 5, 0) + b"{}", frame(b'{"a":1}', b"xyz")[:-1]],
+                         ids=["empty", "short header", "short body", "length too long", "short raw bytes"])
 def test_truncated_frames_are_eof(data):
     with pytest.raises(EOFError, match="closed the channel"):
         unpack_from(reader(data))
@@ -285,17 +315,17 @@ def test_truncated_frames_are_eof(data):
 
 def test_an_oversized_frame_is_refused_before_its_body_is_read():
     asked = []
-    header = struct.pack(">I", MAX_MESSAGE + 1)
+    header = struct.pack(">II", MAX_MESSAGE - 9, 10)  # the JSON and the raw bytes count together
 
     def read(n):
         asked.append(n)
-        return header if n == 4 else b"x" * n
+        return header if n == 8 else b"x" * n
 
     with pytest.raises(ProtocolError, match=f"message of {MAX_MESSAGE + 1} bytes is larger than allowed"):
         unpack_from(read)
-    assert asked == [4]
+    assert asked == [8]
     with pytest.raises(EOFError):  # exactly the limit is allowed: it goes on to read the body
-        unpack_from(reader(struct.pack(">I", MAX_MESSAGE)))
+        unpack_from(reader(struct.pack(">II", MAX_MESSAGE - 10, 10)))
 
 
 @pytest.mark.parametrize("body", [b"[]", b"1", b'"s"', b"null", b"true", b"[{}]"])
