@@ -129,3 +129,50 @@ def test_a_model_of_keras_layers_is_judged_like_before(sandbox):
         assert result.functions["build_l1_model"] == reference.functions["build_l1_model"], label
         custom = code.count("def ") > 1 or "lambda" in code  # a Python function of its own
         assert bool(result.unverified) == custom, (label, result.unverified)
+
+
+# -- one judge for many submissions ----------------------------------------------------------------
+
+def _variant_submissions(assignment, function):
+    subs = []
+    for v in sample.variants(assignment):
+        if v.function == function:
+            cells = read.build_cells(read.template(assignment),
+                                     dict(sample.reference_code(assignment), **{function: v.code}))
+            subs.append(Submission(v.label, assignment, None, cells=cells, fingerprint=v.label))
+    return subs
+
+
+def _outcomes(result):
+    return [(t.name, t.kind, t.score, t.message) for t in result.tests]
+
+
+@pytest.mark.parametrize("assignment, function", [("dropout", "build_dropout_model"),
+                                                  ("batchnorm", "build_bn_model")])
+def test_a_judge_that_served_others_judges_as_a_fresh_one(assignment, function):
+    """The same models graded in one order and in the reverse order, by one judge for them all."""
+    subs = _variant_submissions(assignment, function)
+    assert len(subs) >= 5
+    with Sandbox(LIMITS) as sb:
+        forward = {s.student_id: _outcomes(grade_in(sb, s)) for s in subs}
+        status = sb.judge_status()
+        backward = {s.student_id: _outcomes(grade_in(sb, s)) for s in reversed(subs)}
+    assert status["served"] == len(subs), "every submission was judged by the same judge"
+    assert forward == backward
+
+
+def test_the_judge_does_not_outlive_a_student_process_left_behind(sandbox):
+    """Anything of the student's still running when its child is stopped could wait for the
+    judge's next submission, so the judge goes too (and a fresh one judges the next)."""
+    honest, _ = _submission("dropout", forge=False)
+    grade_in(sandbox, honest)
+    before = sandbox.judge_status()
+    assert before["pid"] is not None
+    sleeper, _ = _submission("dropout", forge=False)
+    sleeper.cells[-1]["code"] += "\nimport os, time\nif os.fork() == 0:\n    os.setsid()\n    time.sleep(600)\n"
+    result = grade_in(sandbox, sleeper)
+    assert result.tests, "it was graded"
+    after = sandbox.judge_status()
+    assert after["pid"] != before["pid"], "a process of the student's survived its child, and so did the judge"
+    grade_in(sandbox, honest)
+    assert sandbox.judge_status()["served"] == 1, "the next submission has a judge of its own"

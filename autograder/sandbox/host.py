@@ -204,6 +204,10 @@ class Sandbox:
         self._send(message)
         return self._read(self.limits.call_seconds + 30)
 
+    def judge_status(self) -> dict:
+        """The worker's judge: {"pid": its pid or None, "served": submissions it has served}."""
+        return self._ask({"op": "status"})
+
     def _worker_limits(self) -> dict:
         d = dataclasses.asdict(self.limits)
         d["in_namespace"] = self.isolation == "bwrap"

@@ -198,6 +198,11 @@ def rebuild(data):
     return model
 
 
+def forget_models():
+    """Before the judge serves another submission: no model of the last one is reused."""
+    _REBUILT.clear()
+
+
 def judge(probe, data, *args, **kwargs):
     """In the judge process: answer a model probe on the model rebuilt from data."""
     return MODEL_PROBES[probe](rebuild(data), *args, **kwargs)

@@ -10,6 +10,7 @@ bridge, so both see identical semantics.
 from __future__ import annotations
 
 import errno
+import sys
 import traceback
 
 from . import probes
@@ -100,6 +101,16 @@ class Runtime:
             raise KeyError("unknown handle")
         return self._objects[h.id]
 
+    def _reset(self):
+        self._objects.clear()
+        self._judge_seed = None
+        probes.forget_models()
+        if "keras" in sys.modules:
+            # Keras's names and global state start again; its default gc.collect() would take
+            # longer than the rebuild this saves, and Python's own collector gets there anyway.
+            sys.modules["keras"].backend.clear_session(free_memory=False)
+        return True
+
     # -- requests --------------------------------------------------------
     def serve(self, request: dict) -> dict:
         op = request.get("op")
@@ -117,6 +128,8 @@ class Runtime:
                 if request.get("seed") is not None and request["seed"] != self._judge_seed:
                     self._judge_seed = seed_everything(int(request["seed"]))  # once per test, as the student's
                 value = probes.judge(request["name"], decode(request["model"]), *args, **kwargs)
+            elif op == "reset":  # a judge about to serve another submission starts as a fresh one would
+                value = self._reset()
             elif op == "seed":
                 value = seed_everything(int(request["seed"]))
             elif op == "ping":

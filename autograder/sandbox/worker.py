@@ -8,11 +8,18 @@ run an op hangs the child), then serves the grader over stdin/stdout:
     {"op": "request", "message": {...}}               relay one test request
     {"op": "judge", "message": {...}}                 relay one model probe to the judge
     {"op": "end"}                                     kill the child, report
+    {"op": "status"}                                  the judge's pid and how many submissions it served
 
-The judge is a second child, forked on first use in each submission, that
-runs no student code and, as another uid, cannot be signalled or traced by
-the student's: it rebuilds models the student's child exported as data and
-answers the model probes (sandbox/probes.py).
+The judge is a second child that runs no student code and, as another uid,
+cannot be signalled or traced by the student's: it rebuilds models the
+student's child exported as data and answers the model probes
+(sandbox/probes.py).  Rebuilding a model costs half as much in a judge that
+has rebuilt one before, so a judge of its own uid serves the sandbox's next
+submissions too, reset between them (Keras's session, its caches and seeds)
+and replaced after JUDGE_SUBMISSIONS of them, or sooner when anything of the
+student's outlives its child.  A reused judge that fails is replaced and the
+probe asked again, so no verdict depends on an earlier student.  Without a
+uid of its own the student could reach it, so it lives for one submission.
 
 The child drops to an unprivileged uid with resource limits and talks to the
 worker over a socketpair.  The worker, not the child, keeps time, so a child
@@ -48,9 +55,15 @@ class Limits:
         self.judge_uid = d.get("judge_uid")
         self.in_namespace = bool(d.get("in_namespace"))
 
+    def cpu_seconds(self) -> int:
+        return int(self.wall_seconds) + 5
+
     def for_judge(self):
+        """A judge may serve several submissions: twice the CPU time, and it is replaced before
+        less than one submission's worth is left (Worker._may_reuse)."""
         judge = Limits({})
         judge.__dict__.update(self.__dict__, uid=self.judge_uid)
+        judge.cpu_seconds = lambda: 2 * self.cpu_seconds()
         return judge
 
 
@@ -116,7 +129,7 @@ def _child(sock: socket.socket, cells, limits: Limits, scratch: str, output_path
     resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_bytes, limits.file_bytes))
-    cpu = int(limits.wall_seconds) + 5
+    cpu = limits.cpu_seconds()
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
     resource.setrlimit(resource.RLIMIT_NOFILE, (256, 256))
     if limits.uid is not None:
@@ -154,6 +167,34 @@ def _child(sock: socket.socket, cells, limits: Limits, scratch: str, output_path
         send(data)
 
 
+JUDGE_SUBMISSIONS = 64  # a judge's memory and CPU time grow a little with every submission it serves
+_RETRY_ON_A_FRESH_JUDGE = {"MemoryError", "ResourceExhaustedError"}
+
+
+class _Judge:
+    """The judge child, and the submission it is serving now."""
+
+    def __init__(self, pid, sock, deadline, scratch, job):
+        self.pid, self.sock, self.deadline, self.scratch = pid, sock, deadline, scratch
+        self.job, self.served = job, 1
+        self.broken = ""  # why it could not start, if it could not
+
+
+def _judge_failed(reply) -> bool:
+    """An answer that could depend on what the judge did before: it stopped, or ran out of memory."""
+    return "died" in reply or reply.get("error", {}).get("type") in _RETRY_ON_A_FRESH_JUDGE
+
+
+def _cpu_seconds(pid) -> float:
+    """CPU time a child has used so far (its RLIMIT_CPU counts all of it)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return float("inf")
+
+
 class Worker:
     def __init__(self, rfile, wfile):
         self.rfile, self.wfile = rfile, wfile
@@ -174,6 +215,7 @@ class Worker:
                 msg = protocol.unpack_from(self.rfile.read)
             except EOFError:
                 self.cleanup()
+                self._end_judge()
                 return
             op = msg.get("op")
             if op == "start":
@@ -186,6 +228,9 @@ class Worker:
                 self.reply(self.end())
             elif op == "ping":
                 self.reply({"pong": True})
+            elif op == "status":
+                judge = self.judge_child
+                self.reply({"pid": judge.pid if judge else None, "served": judge.served if judge else 0})
 
     # -- the child ----------------------------------------------------------
     def _paths(self):
@@ -231,54 +276,89 @@ class Worker:
         return self._await("reply")
 
     def judge(self, message):
-        """One model probe, answered by the judge child (forked now if this submission has none)."""
+        """One model probe, answered by the judge child.  An answer from a judge that served
+        earlier submissions counts only if a fresh judge could have given it."""
         if self.limits is None:
             return {"error": {"type": "JudgeStopped", "message": "no submission is being graded", "where": ""}}
-        if self.judge_child is None:
-            scratch = self._paths()[0] + "-judge"
-            os.makedirs(scratch, mode=0o700, exist_ok=True)
-            parent_sock, child_sock = socket.socketpair()
-            pid = os.fork()
-            if pid == 0:
-                try:
-                    parent_sock.close()
-                    _child(child_sock, [], self.limits.for_judge(), scratch, scratch + ".out")
-                except BaseException:  # noqa: BLE001
-                    import traceback
-
-                    os.write(_LOG_FD, traceback.format_exc().encode())
-                finally:
-                    os._exit(70)
-            child_sock.close()
-            self.judge_child = (pid, parent_sock, time.monotonic() + self.limits.wall_seconds)
-            loaded = self._await("loaded", self.judge_child)
-            if "died" in loaded:
-                return self._judge_stopped(loaded["died"])
-        try:
-            self.judge_child[1].sendall(protocol.pack(message))
-        except OSError:
-            return self._judge_stopped("the judge process stopped")
-        reply = self._await("reply", self.judge_child)
+        reused = self._judge_for_this_submission()
+        reply = self._ask_judge(message)
+        if reused and _judge_failed(reply):
+            self._end_judge()
+            self._judge_for_this_submission()
+            reply = self._ask_judge(message)
         return self._judge_stopped(reply["died"]) if "died" in reply else reply
+
+    def _judge_for_this_submission(self) -> bool:
+        """Make sure a judge is ready for this submission; True if it served an earlier one."""
+        judge = self.judge_child
+        if judge is not None and judge.job != self.job:
+            if self._may_reuse(judge) and "value" in self._send_judge({"op": "reset"}):
+                judge.job, judge.served = self.job, judge.served + 1
+                judge.deadline = time.monotonic() + self.limits.wall_seconds
+            else:
+                self._end_judge()
+        if self.judge_child is None:
+            self.judge_child = self._fork_judge()
+            return False
+        return self.judge_child.served > 1
+
+    def _may_reuse(self, judge) -> bool:
+        return (self.limits.judge_uid is not None and judge.served < JUDGE_SUBMISSIONS
+                and _cpu_seconds(judge.pid) < self.limits.cpu_seconds())
+
+    def _fork_judge(self):
+        scratch = os.path.join(SCRATCH_ROOT, f"judge{self.job}")
+        _remove(scratch)  # whatever the student may have put there first
+        os.makedirs(scratch, mode=0o700)
+        parent_sock, child_sock = socket.socketpair()
+        pid = os.fork()
+        if pid == 0:
+            try:
+                parent_sock.close()
+                _child(child_sock, [], self.limits.for_judge(), scratch, scratch + ".out")
+            except BaseException:  # noqa: BLE001
+                import traceback
+
+                os.write(_LOG_FD, traceback.format_exc().encode())
+            finally:
+                os._exit(70)
+        child_sock.close()
+        judge = _Judge(pid, parent_sock, time.monotonic() + self.limits.wall_seconds, scratch, self.job)
+        loaded = self._await("loaded", judge)
+        if "died" in loaded:
+            judge.broken = loaded["died"]
+        return judge
+
+    def _ask_judge(self, message):
+        if self.judge_child.broken:
+            return {"died": self.judge_child.broken}
+        return self._send_judge(message)
+
+    def _send_judge(self, message):
+        try:
+            self.judge_child.sock.sendall(protocol.pack(message))
+        except OSError:
+            return {"died": "the judge process stopped", "stop": Stop.GONE}
+        return self._await("reply", self.judge_child)
 
     def _judge_stopped(self, why):
         self._end_judge()
         return {"error": {"type": "JudgeStopped", "message": f"checking the model stopped: {why}", "where": ""}}
 
     def _end_judge(self):
-        if self.judge_child:
+        judge, self.judge_child = self.judge_child, None
+        if judge:
             try:
-                os.kill(self.judge_child[0], signal.SIGKILL)
+                os.kill(judge.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
-            self.judge_child[1].close()
-            _reap(self.judge_child[0], timeout=2.0)
-            self.judge_child = None
+            judge.sock.close()
+            _reap(judge.pid, timeout=2.0)
 
     def _await(self, what, child=None):
         """Wait for a child's next answer (the student's by default), within the call and submission limits."""
         judging = child is not None
-        pid, sock, deadline = child or self.child
+        pid, sock, deadline = (child.pid, child.sock, child.deadline) if judging else self.child
         call_deadline = min(deadline, time.monotonic() + self.limits.call_seconds)
         while True:
             remaining = call_deadline - time.monotonic()
@@ -319,19 +399,23 @@ class Worker:
         return {"died": reason, "stop": stop, "cell": where_cell}
 
     def _kill_everything(self):
-        self._end_judge()
+        """Stop the student's processes; the judge survives only if nothing else of theirs is left."""
+        if self.judge_child and self.limits.judge_uid is None:
+            self._end_judge()
         if self.child:
             try:
                 os.kill(self.child[0], signal.SIGKILL)
             except ProcessLookupError:
                 pass
             self.child[1].close()
+            _reap(self.child[0], timeout=2.0)
         if self.limits and self.limits.in_namespace:
-            _kill_namespace()
+            keep = {1, os.getpid()} | ({self.judge_child.pid} if self.judge_child else set())
+            if set(_namespace_pids()) - keep:
+                self._end_judge()
+                _kill_namespace()
         elif self.limits and self.limits.uid is not None:
             _kill_uid(self.limits.uid)
-            if self.limits.judge_uid is not None:
-                _kill_uid(self.limits.judge_uid)
         elif self.child:
             try:
                 os.killpg(self.child[0], signal.SIGKILL)
@@ -354,11 +438,12 @@ class Worker:
         return {"ended": True, "output": printed, "truncated": truncated}
 
     def cleanup(self):
-        if self.child or self.judge_child:
+        if self.child:
             self._kill_everything()
             self.child = None
+        keep = self.judge_child.scratch if self.judge_child else None
         for root in WIPE:
-            _empty(root)
+            _empty(root, keep)
         os.makedirs(SCRATCH_ROOT, exist_ok=True)
 
 
@@ -390,9 +475,13 @@ def _reap_all():
             return
 
 
+def _namespace_pids() -> list[int]:
+    return [int(p) for p in os.listdir("/proc") if p.isdigit()]
+
+
 def _kill_namespace():
     """Alone in a PID namespace, every process but us and init (bubblewrap) is the
-    student's: kill them all, and wait until they are gone, zombies included."""
+    student's or the judge's: kill them all, and wait until they are gone, zombies included."""
     deadline = time.monotonic() + 3.0
     while time.monotonic() < deadline:
         try:
@@ -400,7 +489,7 @@ def _kill_namespace():
         except ProcessLookupError:
             pass
         _reap_all()
-        if not [p for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, os.getpid())]:
+        if not set(_namespace_pids()) - {1, os.getpid()}:
             return
         time.sleep(0.01)
 
@@ -445,24 +534,34 @@ def _describe_exit(status, limits) -> tuple[str, Stop]:
             Stop.EXIT)
 
 
-def _empty(root):
-    if not os.path.isdir(root):
+def _empty(root, keep=None):
+    """Remove everything under root but the folder `keep` (a live judge's scratch)."""
+    if not os.path.isdir(root) or os.path.islink(root):
         return
     for name in os.listdir(root):
         path = os.path.join(root, name)
-        try:
-            if os.path.isdir(path) and not os.path.islink(path):
-                for dirpath, dirnames, filenames in os.walk(path, topdown=False):
-                    for f in filenames:
-                        os.unlink(os.path.join(dirpath, f))
-                    for d in dirnames:
-                        p = os.path.join(dirpath, d)
-                        os.unlink(p) if os.path.islink(p) else os.rmdir(p)
-                os.rmdir(path)
-            else:
-                os.unlink(path)
-        except OSError:
-            pass
+        if keep and path == keep:
+            continue
+        if keep and keep.startswith(path + os.sep) and os.path.isdir(path) and not os.path.islink(path):
+            _empty(path, keep)
+        else:
+            _remove(path)
+
+
+def _remove(path):
+    try:
+        if os.path.isdir(path) and not os.path.islink(path):
+            for dirpath, dirnames, filenames in os.walk(path, topdown=False):
+                for f in filenames:
+                    os.unlink(os.path.join(dirpath, f))
+                for d in dirnames:
+                    p = os.path.join(dirpath, d)
+                    os.unlink(p) if os.path.islink(p) else os.rmdir(p)
+            os.rmdir(path)
+        elif os.path.lexists(path):
+            os.unlink(path)
+    except OSError:
+        pass
 
 
 SCRATCH_ROOT = os.environ.get("AG_SCRATCH", "/tmp/ag-scratch")
