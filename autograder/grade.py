@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import dataclasses
 import datetime as dt
 import hashlib
+import json
 import pathlib
 import queue
 import threading
@@ -23,6 +25,7 @@ from . import course, gradebook, hidden, record
 from .isolate import isolate
 from .kinds import Kind, Status
 from .read import Submission, find_notebook, read_submission
+from .read import reference_submission as read_reference
 from .read import template as read_template
 from .run_tests import not_run, run_suite
 from .sandbox.host import Sandbox
@@ -175,8 +178,8 @@ def grade_batch(assignment: str, layout: course.Layout, *, settings: Autograder 
     clock = _Clock()
     with contextlib.ExitStack() as stack:
         if not scheduler:  # started now, they warm up while the submissions are read
-            n = min(settings.workers, len(_folders(assignment, layout.submitted)))
-            sandboxes = stack.enter_context(_Sandboxes(n, settings, hide,
+            n = min(settings.workers, len(_folders(assignment, layout.submitted)) + 1)  # + the reference
+            sandboxes = stack.enter_context(SandboxPool(n, settings, hide,
                                                        read_template(assignment, layout.root).uses_tensorflow))
         with clock("reading"):
             todo, unchanged = _changed(assignment, layout, regrade, summary)
@@ -187,12 +190,16 @@ def grade_batch(assignment: str, layout: course.Layout, *, settings: Autograder 
         if progress:
             progress(0, len(todo), None, "")
         graded = []
+        reference = _Reference(assignment, layout, settings, todo)
         with clock("grading"):
-            results = (_grade_on_dask(todo, settings, hide, scheduler) if scheduler
-                       else _grade_locally(todo, sandboxes))
-            for done, (job, result) in enumerate(results, start=1):
+            jobs = reference.jobs + todo
+            results = (_grade_on_dask(jobs, settings, hide, scheduler) if scheduler
+                       else _grade_locally(jobs, sandboxes))
+            done = 0
+            for job, result in reference.checked(results):
                 with clock("recording"):
                     graded.append(_record(layout, job, result, cells, due, summary))
+                done += 1
                 if progress:
                     progress(done, len(todo), result, job.student_id)
         with clock("recording"):
@@ -231,6 +238,69 @@ class _Clock:
             self.seconds[phase] = self.seconds.get(phase, 0.0) + spent
             if self._open:
                 self.seconds[self._open[-1]] = self.seconds.get(self._open[-1], 0.0) - spent
+
+
+class _Reference:
+    """The instructor's own solutions, graded beside every batch: a test they fail is broken, so
+    in every student's result it is the grader's error, never the student's lost points.  Its
+    verdict is kept under results/.reference/ for as long as the suite, the secret and the limits
+    are the same (grading is reproducible, so a regrade would only repeat it)."""
+
+    def __init__(self, assignment: str, layout: course.Layout, settings: Autograder, todo: list[_Job]):
+        self.assignment = assignment
+        self.path = pathlib.Path(layout.results) / ".reference" / f"{assignment}.json"
+        key = {"suite": suite_version(assignment, layout.root), "limits": dataclasses.asdict(settings.limits),
+               "secret": hashlib.sha256(settings.secret.encode()).hexdigest()}
+        self.key = hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
+        self.broken: dict[str, str] | None = self._cached()
+        self.jobs = []
+        if todo and self.broken is None:
+            sub = read_reference(assignment, layout.root)
+            self.jobs = [_Job(sub.student_id, sub, "", todo[0].suite_version, layout.root)]
+
+    def _cached(self) -> dict[str, str] | None:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            return dict(data["broken"]) if data.get("key") == self.key else None
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def checked(self, results):
+        """The students' (job, result) pairs, each with the broken tests taken out of its points;
+        those that finish before the reference wait for it."""
+        waiting = []
+        for job, result in results:
+            if self.jobs and job is self.jobs[0]:
+                self._learn(result)
+                yield from ((j, self._fix(r)) for j, r in waiting)
+                waiting = []
+            elif self.broken is None:
+                waiting.append((job, result))
+            else:
+                yield job, self._fix(result)
+        yield from ((j, self._fix(r)) for j, r in waiting)  # only if the reference never came back
+
+    def _learn(self, result: SubmissionResult):
+        self.broken = {t.name: t.message or t.kind.value for t in result.tests if t.score < t.max_score}
+        if result.status is not Status.GRADED and not self.broken:
+            self.broken = {t.name: f"the reference solution could not be graded ({result.status.value})"
+                           for t in result.tests}
+        record.atomic_write(self.path, json.dumps({"key": self.key, "broken": self.broken, "score": result.score,
+                                                   "max_score": result.max_score}, indent=1))
+
+    def _fix(self, result: SubmissionResult) -> SubmissionResult:
+        broken = self.broken if self.broken is not None else {t.name: "the reference solution was not graded"
+                                                               for t in result.tests}
+        hit = [t for t in result.tests if t.name in broken and t.kind is not Kind.GRADER_ERROR]
+        for t in hit:
+            t.kind, t.score = Kind.GRADER_ERROR, 0.0
+            t.message = (f"not graded: the instructor's own solution fails this test too ({broken[t.name]}), "
+                         "so the test is wrong; it counts once the suite is fixed")
+            t.mistake = None
+        if hit:
+            fixed = score(result.student_id, result.assignment, result.tests)
+            result.functions, result.status = fixed.functions, Status.GRADER_ERROR
+        return result
 
 
 def _changed(assignment: str, layout: course.Layout, regrade: bool, summary: BatchSummary):
@@ -282,11 +352,12 @@ def _internal_error(job: _Job, exc: BaseException) -> SubmissionResult:
                  status=Status.GRADER_ERROR, written=job.submission.written)
 
 
-class _Sandboxes:
-    """A batch's warm sandboxes, started in the background as soon as the batch begins, so
-    their start-up (TensorFlow's import, for the assignments that use it) overlaps reading."""
+class SandboxPool:
+    """Warm sandboxes, started in the background as soon as the pool is made, so their
+    start-up (TensorFlow's import, for the assignments that use it) overlaps whatever the
+    caller does next (a batch reads its submissions meanwhile)."""
 
-    def __init__(self, n: int, settings: Autograder, hide: tuple, tensorflow: bool):
+    def __init__(self, n: int, settings: Autograder, hide: tuple = (), tensorflow: bool = True):
         self.boxes = [Sandbox(settings.limits, isolation=settings.isolation, hide=hide, slot=slot,
                               import_tensorflow=tensorflow) for slot in range(n)]
         self._pool = concurrent.futures.ThreadPoolExecutor(max(n, 1), thread_name_prefix="sandbox-start")
@@ -308,6 +379,42 @@ class _Sandboxes:
         """The longest start-up among those that finished."""
         return max((f.result() for f in self._started if f.done() and not f.exception()), default=0.0)
 
+    def map(self, work, items, on_error):
+        """work(sandbox, item) for every item, one thread per sandbox; yields (item, value) as
+        they finish.  An item whose work raises yields on_error(item, exc) instead."""
+        todo: queue.Queue = queue.Queue()
+        for item in items:
+            todo.put(item)
+        done: queue.Queue = queue.Queue()
+        n = min(len(self.boxes), todo.qsize())
+
+        def worker(slot):
+            sandbox = self.ready(slot)
+            while True:
+                try:
+                    item = todo.get_nowait()
+                except queue.Empty:
+                    return
+                try:
+                    done.put((item, work(sandbox, item)))
+                except Exception as exc:  # noqa: BLE001 - one item must not stop the rest
+                    done.put((item, on_error(item, exc)))
+
+        total = todo.qsize()
+        with concurrent.futures.ThreadPoolExecutor(max(n, 1)) as pool:
+            futures = [pool.submit(worker, i) for i in range(n)]
+            for _ in range(total):
+                while True:
+                    try:
+                        yield done.get(timeout=1.0)
+                        break
+                    except queue.Empty:
+                        failed = [f for f in futures if f.done() and f.exception()]
+                        if failed and all(f.done() for f in futures):
+                            raise failed[0].exception()
+            for f in futures:
+                f.result()
+
     def __enter__(self):
         return self
 
@@ -322,39 +429,9 @@ def _folders(assignment: str, submissions: pathlib.Path) -> list[pathlib.Path]:
     return [d / assignment for d in submissions.iterdir() if (d / assignment).is_dir()] if submissions.is_dir() else []
 
 
-def _grade_locally(todo, sandboxes: _Sandboxes):
-    """One thread per warm sandbox, each grading the next submission; yields (job, result) as they finish."""
-    work: queue.Queue = queue.Queue()
-    for job in todo:
-        work.put(job)
-    results: queue.Queue = queue.Queue()
-    n = min(len(sandboxes.boxes), len(todo))
-
-    def worker(slot):
-        sandbox = sandboxes.ready(slot)
-        while True:
-            try:
-                job = work.get_nowait()
-            except queue.Empty:
-                return
-            try:
-                results.put((job, grade_in(sandbox, job.submission)))
-            except Exception as exc:  # noqa: BLE001 - one submission must not stop the batch
-                results.put((job, _internal_error(job, exc)))
-
-    with concurrent.futures.ThreadPoolExecutor(max(n, 1)) as pool:
-        futures = [pool.submit(worker, i) for i in range(n)]
-        for _ in range(len(todo)):
-            while True:
-                try:
-                    yield results.get(timeout=1.0)
-                    break
-                except queue.Empty:
-                    failed = [f for f in futures if f.done() and f.exception()]
-                    if failed and all(f.done() for f in futures):
-                        raise failed[0].exception()
-        for f in futures:
-            f.result()
+def _grade_locally(todo, sandboxes: SandboxPool):
+    """Each warm sandbox grades the next submission; yields (job, result) as they finish."""
+    return sandboxes.map(lambda sandbox, job: grade_in(sandbox, job.submission), todo, _internal_error)
 
 
 # -- Dask ----------------------------------------------------------------------

@@ -215,6 +215,27 @@ def _written_answers(cells, tpl: Template) -> list[WrittenAnswer]:
     return [WrittenAnswer(gid, points, given.get(gid, "")) for gid, points in tpl.written.items()]
 
 
+_SOLUTION = re.compile(r"^([ \t]*)### BEGIN SOLUTION\n(.*?)^[ \t]*### END SOLUTION\n?", re.M | re.S)
+
+
+def reference_code(assignment: str, root: pathlib.Path = course.REPO_ROOT) -> dict[str, str]:
+    """function -> the instructor's solution cell with the solution markers removed."""
+    nb = json.loads(course.source_notebook(assignment, root).read_text(encoding="utf-8"))
+    graded = course.functions(assignment)
+    out = {}
+    for cell in nb["cells"]:
+        if _nbgrader(cell).get("grade_id") in graded:
+            out[_nbgrader(cell)["grade_id"]] = _SOLUTION.sub(lambda m: m.group(2), _source(cell))
+    return out
+
+
+def reference_submission(assignment: str, root: pathlib.Path = course.REPO_ROOT) -> Submission:
+    """The instructor's own solutions, as a submission: it must earn full marks."""
+    code = reference_code(assignment, root)
+    return Submission("reference solution", assignment, None, cells=build_cells(template(assignment, root), code),
+                      fingerprint=hashlib.sha256(json.dumps(code, sort_keys=True).encode()).hexdigest())
+
+
 def build_cells(tpl: Template, solutions: dict) -> list[dict]:
     cells = []
     for kind, name, code in tpl.order:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from .. import course
 
-_SOLUTION = re.compile(r"^([ \t]*)### BEGIN SOLUTION\n(.*?)^[ \t]*### END SOLUTION\n?", re.M | re.S)
+from ..read import _SOLUTION, reference_code  # noqa: F401 - the sample classes start from it
 _HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS\n.*?^[ \t]*### END HIDDEN TESTS\n?", re.M | re.S)
 
 HOSTILE = {
@@ -76,18 +76,6 @@ HTML_ANSWER = ('<img src="x" onerror="window.agPwned = \'img\'"> <script>window.
 
 def _source(cell) -> str:
     return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-
-
-def reference_code(assignment: str, root: pathlib.Path = course.REPO_ROOT) -> dict[str, str]:
-    """function -> the instructor's solution cell with the solution markers removed."""
-    nb = json.loads(course.source_notebook(assignment, root).read_text(encoding="utf-8"))
-    graded = course.functions(assignment)
-    out = {}
-    for cell in nb["cells"]:
-        gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-        if gid in graded:
-            out[gid] = _SOLUTION.sub(lambda m: m.group(2), _source(cell))
-    return out
 
 
 def student_notebook(assignment: str, root: pathlib.Path = course.REPO_ROOT) -> dict:
