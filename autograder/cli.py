@@ -92,7 +92,8 @@ def cmd_grade(args) -> int:
         print(f"  graded notebooks:    {layout.autograded}/<student_id>/{args.assignment}/{args.assignment}.ipynb")
         print(f"  nbgrader gradebook:  {layout.db_url}")
     if summary.grader_errors:
-        print(f"error: a hidden test of {args.assignment} failed on its own for {len(summary.grader_errors)} "
+        print(f"error: a hidden test of {args.assignment} failed on its own, or failed the instructor's own "
+              f"solution too, for {len(summary.grader_errors)} "
               f"submission(s) ({', '.join(summary.grader_errors[:5])}{' ...' if len(summary.grader_errors) > 5 else ''}): "
               "the grader's bug, not the students'. Fix the suite and grade again; the class report lists the "
               "tests", file=sys.stderr)
@@ -137,6 +138,30 @@ def cmd_demo(args) -> int:
     print(f"\nthe formgrader:       cd {layout.root} && {sys.executable} -m jupyter lab   (Nbgrader > Formgrader)")
     print(f"a student's Jupyter:  cd {layout.root}/students/student001 && "
           f"JUPYTER_CONFIG_DIR=.jupyter {sys.executable} -m jupyter lab")
+    return 0
+
+
+def cmd_audit(args) -> int:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from . import audit
+
+    root = pathlib.Path(args.course).resolve()
+    console = Console(stderr=True)
+    with Progress(TextColumn(f"auditing {args.assignment}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, disable=not console.is_terminal) as bar:
+        task = bar.add_task("", total=None)
+        report = audit.audit(course.check_assignment(args.assignment), root=root, settings=settings_of(args, root),
+                             functions=args.functions, max_mutants=args.max_mutants, threshold=args.threshold,
+                             progress=lambda done, total: bar.update(task, completed=done, total=total))
+    json_path, html_path = audit.write(report, pathlib.Path(args.out or root / "audit" / args.assignment))
+    print(report.summary())
+    print(f"  {json_path}\n  {html_path}")
+    if report.weak:
+        print(f"error: {', '.join(report.weak)} let(s) through more than {1 - args.threshold:.0%} of the mutants "
+              "that are not equivalent: the survivors are in audit.html", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -199,6 +224,20 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("assignments", nargs="*", help="default: all of them")
     r.add_argument("--course", default=".", metavar="DIR", help="the course root (default: the current folder)")
     r.set_defaults(func=cmd_release)
+
+    a = sub.add_parser("audit", help="mutation-test an assignment's hidden suite: would it catch wrong answers?")
+    a.add_argument("assignment", help=", ".join(course.ASSIGNMENTS))
+    a.add_argument("--out", default=None, metavar="DIR", help="where audit.json and audit.html go "
+                   "(default: COURSE/audit/ASSIGNMENT)")
+    a.add_argument("--course", default=".", metavar="DIR", help="the course root (default: the current folder)")
+    a.add_argument("--functions", nargs="*", default=None, help="audit only these graded functions")
+    a.add_argument("--max-mutants", type=int, default=None, metavar="N",
+                   help="at most N mutants per function, sampled evenly (a quick run, in CI say)")
+    a.add_argument("--threshold", type=float, default=0.95,
+                   help="the share of mutants that are not equivalent each function must kill (default 0.95); "
+                   "below it, the command exits 1")
+    _add_grading_options(a)
+    a.set_defaults(func=cmd_audit)
 
     for extra in _extras():
         extra.register(sub)

@@ -67,7 +67,8 @@ def hidden_suite_loaded(assignment: str) -> None:
 
 def _code_version(assignment: str) -> str:
     folder = assignment_folder(assignment)
-    files = [*sorted(p for p in folder.glob("*.py") if p.name != "test_experiment.py"),
+    # test_experiment.py and audit.py never grade a student
+    files = [*sorted(p for p in folder.glob("*.py") if p.name not in ("test_experiment.py", "audit.py")),
              *sorted(HIDDEN.glob("*.py")), *sorted((PACKAGE / "sandbox").glob("*.py")),
              PACKAGE / "run_tests.py", PACKAGE / "student.py"]
     h = hashlib.sha256()

@@ -100,6 +100,7 @@ class _Run:
     only_function: str | None
     broken: dict
     student_id: str
+    draw: int | None = None  # another set of inputs (hidden.seed_tests)
     outcomes: list[TestOutcome] = field(default_factory=list)
     dead: str | None = None  # why the student process is gone for good
     stopped: dict = field(default_factory=dict)  # function -> why it was stopped
@@ -182,7 +183,7 @@ class _Grading:
         if function in run.stopped:
             # One stop per function is enough: rerunning an endless loop only burns the time limit.
             raise _NotRun(f"not run: {function} was stopped earlier ({run.stopped[function]})")
-        seed_tests(self.assignment, item.name)
+        seed_tests(self.assignment, item.name, run.draw)
         run.student.seed(student_seed(self.assignment, item.name, run.student_id))
 
     @pytest.hookimpl(tryfirst=True)
@@ -275,7 +276,7 @@ def hidden_tests(assignment: str) -> tuple[HiddenTest, ...]:
 
 
 def run_suite(assignment: str, student, restart=None, only_function: str | None = None,
-              load_problems: list[dict] = (), student_id: str = "") -> list[TestOutcome]:
+              load_problems: list[dict] = (), student_id: str = "", draw: int | None = None) -> list[TestOutcome]:
     """Every test of the assignment (or of one function) against `student`.
 
     If the student's process dies, the test that was running fails with the
@@ -284,9 +285,10 @@ def run_suite(assignment: str, student, restart=None, only_function: str | None 
     cells that failed while the submission loaded: a test that finds its
     function missing names the cell's failure instead.  Before each test the
     student's random generators are seeded from the secret, the test and
-    student_id, so a regrade repeats the student's own randomness."""
+    student_id, so a regrade repeats the student's own randomness.  Another `draw` makes the
+    tests draw other inputs (see hidden.seed_tests)."""
     broken = {p["cell"]: p for p in load_problems if p.get("origin") == "student"}
-    return _session(assignment).run(_Run(student, restart, only_function, broken, student_id))
+    return _session(assignment).run(_Run(student, restart, only_function, broken, student_id, draw))
 
 
 def not_run(assignment: str, reason: str, kind: Kind = Kind.ERROR) -> list[TestOutcome]:

@@ -22,6 +22,12 @@ N = 1 row is measured outright), and the totals are compared on those students.
 The project's row splits its time into phases (start-up, reading, sandbox start,
 grading, recording).
 
+    .venv/bin/python scripts/benchmark.py --audit universal_approximation regularization
+
+audits each assignment's hidden suite (every mutant, autograder.audit), and, in the same
+session, grades 30 submissions of its sample class in bulk: the audit's cost per mutant is
+printed against the batch grader's per submission.
+
 Prints figures, asserts nothing: speed is measured, not tested.
 """
 from __future__ import annotations
@@ -244,6 +250,27 @@ def sweep(args, work: pathlib.Path):
         print(f"  (~ stock fitted; totals compared with stock on {min(max(sizes), stock_n)} students)")
 
 
+def audit_speed(assignments, work: pathlib.Path):
+    from autograder.audit import audit
+    from autograder.grade import grade_batch
+
+    print(f"{os.cpu_count()} cores")
+    for a in assignments:
+        report = audit(a)
+        n = sum(f.mutants for f in report.functions.values())
+        survived = sum(len(f.survived) for f in report.functions.values())
+        print(f"\n{a}: {n} mutants audited in {report.seconds:.1f} s ({report.seconds / n:.2f} s a mutant; "
+              + ", ".join(f"{k} {v:.1f} s" for k, v in report.phases.items()) + f"); {survived} survived")
+        print("  " + "; ".join(f"{name} {f.score:.0%}" for name, f in report.functions.items()))
+        submitted = work / f"class-{a}"
+        sample.build_class(submitted, [a], students=30, kinds=KINDS, seed=5)
+        summary = grade_batch(a, course.layout(course.REPO_ROOT, submitted=submitted, results=work / f"out-{a}",
+                                               db_url=""), regrade=True)
+        per = summary.seconds / 30
+        print(f"  the batch grader, same session: 30 submissions in {summary.seconds:.1f} s ({per:.2f} s each); "
+              f"a mutant costs {report.seconds / n / per:.1f}x a submission")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=60, help="submissions per assignment")
@@ -254,8 +281,13 @@ def main():
                         help="also compare peak memory at N and 4N on this assignment")
     parser.add_argument("--sweep", action="store_true", help="class sizes end to end instead (see above)")
     parser.add_argument("--sizes", nargs="*", type=int, default=[1, 10, 30, 100, 300])
+    parser.add_argument("--audit", nargs="+", default=None, metavar="ASSIGNMENT",
+                        help="time the mutation audit of these assignments instead (see above)")
     args = parser.parse_args()
     work = pathlib.Path(tempfile.mkdtemp(prefix="ag-bench-"))
+    if args.audit:
+        audit_speed(args.audit, work)
+        return
     if args.sweep:
         if args.assignments == list(course.ASSIGNMENTS):
             args.assignments = ["weight_init", "dropout"]

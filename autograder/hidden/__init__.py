@@ -99,6 +99,28 @@ class KnownMistake(AssertionError):
         self.mistake = mistake
 
 
+# -- the audit (autograder.audit) -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Accepted:
+    """Mutants of the reference that are right answers too, because the task leaves that detail
+    to the student (declared in the assignment's audit.py, as ACCEPTED = [...]).  A mutant is
+    accepted when it changes a line of the reference containing `line` into one containing
+    `becomes` (any change of that line, if `becomes` is empty).  `reason` says where the task
+    leaves it open."""
+
+    function: str
+    line: str
+    reason: str
+    becomes: str = ""
+
+    def covers(self, function: str, diff: str) -> bool:
+        removed = [d[1:] for d in diff.splitlines() if d.startswith("-") and not d.startswith("---")]
+        added = [d[1:] for d in diff.splitlines() if d.startswith("+") and not d.startswith("+++")]
+        return (function == self.function and any(self.line in r for r in removed)
+                and (not self.becomes or any(self.becomes in a for a in added)))
+
+
 # -- randomness ----------------------------------------------------------------------------------
 
 DEFAULT_SECRET = "dl-overfitting: change me each term"  # public: it makes the hidden inputs predictable
@@ -130,8 +152,11 @@ def _digest(*parts: str) -> bytes:
     return hashlib.sha256("\0".join((SECRET, *parts)).encode()).digest()
 
 
-def seed_tests(assignment: str, test: str):
-    _TestRandom._local.gen = np.random.default_rng(int.from_bytes(_digest(assignment, test)[:16], "little"))
+def seed_tests(assignment: str, test: str, draw: int | None = None):
+    """Seed the test's `rng`.  Another `draw` gives another set of inputs from the same
+    distributions (the audit samples many to tell an equivalent mutant from one that survived)."""
+    salt = () if draw is None else ("another draw", str(draw))
+    _TestRandom._local.gen = np.random.default_rng(int.from_bytes(_digest(assignment, test, *salt)[:16], "little"))
 
 
 def student_seed(assignment: str, test: str, student_id: str) -> int:
