@@ -142,6 +142,9 @@ def _before_output(steps):
     before = steps[last_dense - 1] if last_dense > 0 else ("none", None)
     assert before[0] == "dropout", (
         f"the layer right before the output Dense(1, sigmoid) should be Dropout; your model is {show_steps(steps)}")
+    assert last_dense < 2 or steps[last_dense - 2][0] != "dropout", (
+        "two Dropout layers in a row before the output drop more than `rate` of the units (a unit must survive "
+        f"both): use one Dropout(rate) there; your model is {show_steps(steps)}")
     return before[1]
 
 
@@ -152,6 +155,9 @@ def test_dropout_model_keeps_the_plain_network(student):
     network = [step for step in steps if step[0] != "dropout"]
     assert network == PLAIN, (
         f"apart from Dropout, the model should be {show_steps(PLAIN)}, but it is {show_steps(network)}")
+    assert steps[0][0] != "dropout", (
+        "your model drops its inputs: Dropout belongs after hidden layers (one before the output, and if you "
+        f"like one after the first hidden layer), not before the first; your model is {show_steps(steps)}")
     n = int(rng.integers(5, 20))
     out = as_array(student.probe("predict", model, rng.normal(size=(n, input_dim)), training=False), "the model")
     assert out.shape == (n, 1), f"{n} rows in should give {n} probabilities, shape ({n}, 1), not {out.shape}"
