@@ -11,6 +11,11 @@ class Mistakes(MistakeTable):
         "Your steepness multiplies x but not the shift",
         "Scaling x alone moves the step: s(k * x - left) rises at left / k, not at left. The steepness must "
         "scale the distance from the edge, so the step stays where it belongs.")
+    bump_is_a_product = Mistake(
+        "Your bump multiplies its two steps",
+        "A bump is what two hidden neurons compute together, and a network adds its neurons' outputs: the step "
+        "up at left minus the step up at right. A product of a step up and a step down looks the same for "
+        "steep, wide bumps, but not where the two steps overlap.")
     bump_overflows = Mistake(
         "Your bump overflows far from its interval",
         "e raised to a large number is inf, and differences of infinite values are nan. The notebook's "

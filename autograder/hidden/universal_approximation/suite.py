@@ -29,13 +29,22 @@ def _edges():
 
 @graded("sigmoid_bump", points=1)
 def test_bump_values(student):
-    """sigmoid_bump is height * (s(k(x - left)) - s(k(x - right)))"""
+    """sigmoid_bump is height * (s(k(x - left)) - s(k(x - right))), for steep bumps and soft ones"""
     left, right, height = _edges()
-    steepness = float(rng.uniform(2.0, 30.0))
+    # steep, and soft: k * (right - left) / 2 under 2, where the two steps overlap
+    for steepness in (float(rng.uniform(2.0, 30.0)), float(rng.uniform(0.5, 4.0) / (right - left))):
+        _check_bump(student, left, right, height, steepness)
+
+
+def _check_bump(student, left, right, height, steepness):
     x = rng.uniform(left - 1.5, right + 1.5, size=(int(rng.integers(3, 7)), int(rng.integers(20, 40))))
     out = as_array(student.sigmoid_bump(x, left, right, height, steepness), "sigmoid_bump's result", verb="be")
     assert out.shape == x.shape, f"for x of shape {x.shape} sigmoid_bump should return that shape, not {out.shape}"
     want = _bump(x, left, right, height, steepness)
+    product = height * _logistic(steepness * (x - left)) * (1 - _logistic(steepness * (x - right)))
+    if np.allclose(out, product, atol=1e-8) and not np.allclose(product, want, atol=1e-8):
+        raise Mistakes.bump_is_a_product("your bump multiplies the step up at left by a step down at right; "
+                                         "the two neurons' outputs are subtracted: s(k(x - left)) - s(k(x - right))")
     if np.allclose(out, -want, atol=1e-8):
         raise Mistakes.bump_upside_down("your bump points the wrong way: it is the step at `left` minus the "
                                         "step at `right`, not the other way round")
