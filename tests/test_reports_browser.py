@@ -191,3 +191,21 @@ def test_the_browser_checks_catch_a_broken_page(browser, tmp_path):
     assert any("ReferenceError" in e or "Uncaught" in e for e in v.errors), v.errors
     assert _offline(v, path) == ["http://127.0.0.1:9/missing.png"]
     assert v.images == [[0, 0], [0, 0]]
+
+
+def test_audit_page_loads_offline_and_shows_each_survivor_as_text(browser, tmp_path):
+    from autograder.audit import AuditReport, FunctionAudit, Survivor, write
+    from autograder.audit.mutants import Operator
+
+    diff = "--- reference\n+++ mutant\n@@ -1,2 +1,2 @@\n-    return np.maximum(x, 0)\n+    return '<script>alert(1)</script>'\n"
+    report = AuditReport("weight_init", 0.95, {
+        "relu": FunctionAudit("relu", mutants=6, killed=3, equivalent=1,
+                              survived=[Survivor(Operator.RETURN, diff, "call 1: the result differs"),
+                                        Survivor(Operator.CONSTANT, diff, "", grader_error=INJECTIONS[0])]),
+        "sigmoid": FunctionAudit("sigmoid", mutants=35, killed=32, equivalent=3)}, seconds=12.0)
+    _, path = write(report, tmp_path)
+    v = visit(browser, path)
+    (tmp_path / "audit.png").write_bytes(v.screenshot)
+    assert v.errors == [] and _offline(v, path) == []
+    assert "relu: 2 survived" in v.text and "<script>alert(1)</script>" in v.text and INJECTIONS[0] in v.text
+    assert "60%" in v.text and "100%" in v.text  # relu 3 of 5 killed; sigmoid all of 32

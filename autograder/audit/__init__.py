@@ -23,11 +23,10 @@ from dataclasses import dataclass, field
 
 from .. import course, hidden
 from ..grade import SandboxPool, grade_in
-from ..kinds import Kind
-from ..read import Submission, build_cells, template
+from ..kinds import Kind, Status
+from ..read import Submission, build_cells, reference_code, reference_submission, template
 from ..settings import Autograder
 from ..settings import load as load_settings
-from ..read import reference_code
 from . import equivalence
 from .mutants import Mutant, Operator, mutants_of
 
@@ -125,8 +124,7 @@ def audit(assignment: str, *, root: pathlib.Path = course.REPO_ROOT, settings: A
         raise course.CourseError(f"{assignment} grades no function {', '.join(unknown)} "
                                  f"(it grades {', '.join(graded)})")
     tpl = template(assignment, root)
-    items = [_Item(Submission("reference", assignment, None, cells=build_cells(tpl, reference),
-                              fingerprint="reference"), None)]
+    items = [_Item(reference_submission(assignment, root), None)]
     for function in functions:
         found = mutants_of(function, reference[function])
         if max_mutants and len(found) > max_mutants:
@@ -138,7 +136,7 @@ def audit(assignment: str, *, root: pathlib.Path = course.REPO_ROOT, settings: A
     with SandboxPool(max(1, min(settings.workers, len(items))), settings,
                      tensorflow=tpl.uses_tensorflow) as pool:
         [(_, ref)] = pool.map(lambda sandbox, item: grade_in(sandbox, item.submission), items[:1], _crashed)
-        if ref.score < ref.max_score or ref.status.value != "graded":
+        if ref.functions != ref.max_functions or ref.status is not Status.GRADED:
             lost = [f"{t.name}: {t.message}" for t in ref.tests if t.score < t.max_score]
             raise AuditError(f"the reference solution of {assignment} gets {ref.score:g}/{ref.max_score:g}, so the "
                              "suite cannot be audited until that is fixed:\n  " + "\n  ".join(lost or ref.problems))
