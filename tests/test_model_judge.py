@@ -8,6 +8,8 @@ reporting.  The probes it rewrote answer as if the model were the right one
 (a shadow model the attacker builds to that end).  The model is judged from
 the data it exports, in a process that never ran the attacker's code.
 """
+import time
+
 import pytest
 
 from autograder import course, read
@@ -176,3 +178,15 @@ def test_the_judge_does_not_outlive_a_student_process_left_behind(sandbox):
     assert after["pid"] != before["pid"], "a process of the student's survived its child, and so did the judge"
     grade_in(sandbox, honest)
     assert sandbox.judge_status()["served"] == 1, "the next submission has a judge of its own"
+
+
+def test_a_judge_is_kept_across_a_pause_longer_than_a_submission():
+    """Its clock restarts with each submission, so a batch that waits between students keeps it."""
+    honest, _ = _submission("dropout", forge=False)
+    with Sandbox(Limits(call_seconds=8, wall_seconds=8, memory_mb=2048)) as sb:
+        first = grade_in(sb, honest)
+        time.sleep(9)
+        second = grade_in(sb, honest)
+        status = sb.judge_status()
+    assert [t.kind for t in first.tests] == [t.kind for t in second.tests]
+    assert status["served"] == 2

@@ -292,9 +292,9 @@ class Worker:
         """Make sure a judge is ready for this submission; True if it served an earlier one."""
         judge = self.judge_child
         if judge is not None and judge.job != self.job:
+            judge.deadline = time.monotonic() + self.limits.wall_seconds  # this submission's time, reset included
             if self._may_reuse(judge) and "value" in self._send_judge({"op": "reset"}):
                 judge.job, judge.served = self.job, judge.served + 1
-                judge.deadline = time.monotonic() + self.limits.wall_seconds
             else:
                 self._end_judge()
         if self.judge_child is None:
