@@ -159,3 +159,22 @@ def test_the_audit_fails_on_a_deliberately_weakened_suite(tmp_path):
     fine, found = run("sigmoid")
     assert fine.returncode == 0, fine.stdout + fine.stderr
     assert found["functions"]["sigmoid"]["score"] >= 0.95
+
+
+@pytest.mark.slow
+def test_a_mutant_that_crashes_on_some_inputs_is_not_equivalent():
+    from autograder.audit import equivalence
+    from autograder.read import build_cells, template
+    from autograder.sandbox.host import Sandbox
+    from autograder.sandbox.limits import Limits
+
+    code = reference_code("weight_init")
+    crashing = ("def relu(x):\n    import os\n    if np.size(x) == 1:\n        os._exit(3)\n"
+                "    return np.maximum(x, 0)\n")
+    cells = build_cells(template("weight_init"), dict(code, relu=crashing))
+    with Sandbox(Limits(call_seconds=10, wall_seconds=60), import_tensorflow=False) as sandbox:
+        verdict = equivalence.check(sandbox, "weight_init", cells, "relu", code["relu"])
+        same = equivalence.check(sandbox, "weight_init", build_cells(template("weight_init"), code), "relu",
+                                 code["relu"])
+    assert not verdict.equivalent and "stopped" in verdict.difference, verdict
+    assert same.equivalent and same.samples >= equivalence.MIN_SAMPLES, same

@@ -29,6 +29,7 @@ import numpy as np
 from ..isolate import isolate
 from ..run_tests import run_suite
 from ..sandbox.host import Sandbox
+from ..sandbox.limits import SandboxDied
 from ..sandbox.protocol import Handle
 from ..student import Student, StudentError
 
@@ -88,18 +89,22 @@ class _Twin(Student):
         why = self._differ(mine, theirs, args)
         if why:
             self.difference = f"call {self.compared}: {why}"
-        if theirs[0] == "error":
+        if theirs[0] != "value":
             raise theirs[1]
         return theirs[1]
 
     def _answer(self, name, seed, args, kwargs):
-        self.seed(seed)
         try:
+            self.seed(seed)
             return "value", super().call(name, *args, **kwargs)
         except StudentError as exc:
             return "error", exc
+        except SandboxDied as exc:  # a crash on some inputs is a difference too, however rare
+            return "stopped", exc
 
     def _differ(self, mine, theirs, args) -> str:
+        if mine[0] == "stopped" or theirs[0] == "stopped":
+            return f"the process stopped: {(mine if mine[0] == 'stopped' else theirs)[1].reason}"
         if mine[0] != theirs[0]:
             return "the mutant raised " + mine[1].type if mine[0] == "error" else "the mutant returned a value"
         if mine[0] == "error":
