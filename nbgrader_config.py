@@ -3,10 +3,16 @@ import os
 
 c = get_config()  # noqa: F821 - provided by nbgrader
 
+# The course's language, "en" or "ko": nbgrader releases that edition (source_ko/ -> release_ko/
+# for Korean) and the class reports are written in it.  Each submission is answered in the
+# language of the edition it came from, so a class may mix them (docs/editions.md).
+LANGUAGE = "en"
+
+c.Autograder.language = LANGUAGE
 c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 c.CourseDirectory.course_id = "dl-overfitting"
-c.CourseDirectory.source_directory = "source"
-c.CourseDirectory.release_directory = "release"
+c.CourseDirectory.source_directory = "source" if LANGUAGE == "en" else f"source_{LANGUAGE}"
+c.CourseDirectory.release_directory = "release" if LANGUAGE == "en" else f"release_{LANGUAGE}"
 c.CourseDirectory.submitted_directory = "submitted"
 c.CourseDirectory.autograded_directory = "autograded"
 c.CourseDirectory.feedback_directory = "feedback"

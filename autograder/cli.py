@@ -15,6 +15,7 @@ import sys
 import warnings
 
 from . import course
+from .language import LANGUAGES
 from .sandbox.host import IsolationWarning
 
 
@@ -169,7 +170,7 @@ def cmd_release(args) -> int:
     from .tools.release import generate
 
     folder = generate([course.check_assignment(a) for a in args.assignments] or course.ASSIGNMENTS,
-                      pathlib.Path(args.course).resolve())
+                      pathlib.Path(args.course).resolve(), lang=args.language)
     print(f"released {', '.join(args.assignments or course.ASSIGNMENTS)} into {folder}")
     return 0
 
@@ -198,6 +199,18 @@ def _add_grading_options(p):
     p.add_argument("--regrade", action="store_true", help="grade again even if results are up to date")
 
 
+def cmd_messages(args) -> int:
+    from .tools import messages
+
+    if args.check:
+        found = messages.problems()
+        print("\n".join(found) or "every message is translated")
+        return 1 if found else 0
+    for path in messages.update(args.only):
+        print(f"wrote {path.relative_to(course.REPO_ROOT)}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="autograder", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -220,8 +233,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_grading_options(d)
     d.set_defaults(func=cmd_demo)
 
-    r = sub.add_parser("release", help="regenerate release/ from source/ with nbgrader generate_assignment")
+    r = sub.add_parser("release", help="regenerate an edition's release folder from its source folder with nbgrader "
+                       "generate_assignment")
     r.add_argument("assignments", nargs="*", help="default: all of them")
+    r.add_argument("--language", default=None, choices=sorted(LANGUAGES),
+                   help="the edition (default: the course's, c.Autograder.language): release/ from source/ for "
+                   "English, release_<language>/ from source_<language>/ otherwise")
     r.add_argument("--course", default=".", metavar="DIR", help="the course root (default: the current folder)")
     r.set_defaults(func=cmd_release)
 
@@ -238,6 +255,11 @@ def build_parser() -> argparse.ArgumentParser:
                    "below it, the command exits 1")
     _add_grading_options(a)
     a.set_defaults(func=cmd_audit)
+
+    m = sub.add_parser("messages", help="update the translation catalogues from the code and compile them")
+    m.add_argument("--only", default=None, metavar="NAME", help="one catalogue: autograder, course or an assignment")
+    m.add_argument("--check", action="store_true", help="change nothing; exit 1 if a message is untranslated")
+    m.set_defaults(func=cmd_messages)
 
     for extra in _extras():
         extra.register(sub)

@@ -16,6 +16,8 @@ import importlib
 import pathlib
 from dataclasses import dataclass
 
+from . import language
+
 REPO_ROOT = pathlib.Path(__file__).resolve().parent.parent
 PACKAGE = pathlib.Path(__file__).resolve().parent
 HIDDEN = PACKAGE / "hidden"
@@ -120,8 +122,43 @@ def check_assignment(assignment: str) -> str:
     return assignment
 
 
-def source_notebook(assignment: str, root: pathlib.Path = REPO_ROOT) -> pathlib.Path:
-    path = pathlib.Path(root) / "source" / check_assignment(assignment) / f"{assignment}.ipynb"
+# -- editions ------------------------------------------------------------------------
+
+def edition_folder(step: str, lang: str = language.DEFAULT) -> str:
+    """Where an edition's notebooks live: source/ and release/ for English, source_<lang>/ and
+    release_<lang>/ for another language (nbgrader_config.py points nbgrader at the course's)."""
+    return step if lang == language.DEFAULT else f"{step}_{language.check(lang)}"
+
+
+def course_language(root: pathlib.Path = REPO_ROOT) -> str:
+    """The course's language (c.Autograder.language in its nbgrader_config.py)."""
+    path = pathlib.Path(root) / "nbgrader_config.py"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return language.DEFAULT
+    return _course_language(path, text)
+
+
+@functools.lru_cache(maxsize=64)
+def _course_language(path: pathlib.Path, text: str) -> str:  # text: a changed file is read again
+    config = nbgrader_config(path.parent)
+    chosen = config.Autograder.language if "language" in config.Autograder else language.DEFAULT
+    try:
+        return language.check(chosen)
+    except language.LanguageError as exc:
+        raise CourseError(f"c.Autograder.language in {path}: {exc}") from None
+
+
+def editions(root: pathlib.Path = REPO_ROOT) -> tuple[str, ...]:
+    """The languages the course has instructor notebooks in."""
+    return tuple(lang for lang in language.LANGUAGES if (pathlib.Path(root) / edition_folder("source", lang)).is_dir())
+
+
+def source_notebook(assignment: str, root: pathlib.Path = REPO_ROOT, lang: str | None = None) -> pathlib.Path:
+    """The instructor notebook of `lang`'s edition (default: the course's language)."""
+    lang = lang or course_language(root)
+    path = pathlib.Path(root) / edition_folder("source", lang) / check_assignment(assignment) / f"{assignment}.ipynb"
     if not path.is_file():
         raise CourseError(f"the instructor notebook {path} is missing: is {pathlib.Path(root).resolve()} the course "
                           "folder? (run in it, or pass --course)")
@@ -129,9 +166,14 @@ def source_notebook(assignment: str, root: pathlib.Path = REPO_ROOT) -> pathlib.
 
 
 def given_files(assignment: str, root: pathlib.Path = REPO_ROOT) -> tuple[str, ...]:
-    """Names of the files that travel with the assignment's notebook (visual.py, checks.py)."""
-    folder = pathlib.Path(root) / "source" / assignment
-    return tuple(sorted(p.name for p in folder.iterdir() if p.name != f"{assignment}.ipynb")) if folder.is_dir() else ()
+    """Names of the files that travel with the assignment's notebook (visual.py, checks.py, and
+    another edition's locale/), in any edition."""
+    names = set()
+    for lang in editions(root):
+        folder = pathlib.Path(root) / edition_folder("source", lang) / assignment
+        if folder.is_dir():
+            names.update(p.name for p in folder.iterdir() if p.name != f"{assignment}.ipynb")
+    return tuple(sorted(names))
 
 
 def test_cell_id(function: str) -> str:

@@ -21,9 +21,10 @@ import time
 import warnings
 from dataclasses import dataclass, field
 
-from . import course, gradebook, hidden, record
+from . import course, gradebook, hidden, language, record
 from .isolate import isolate
 from .kinds import Kind, Status
+from .language import _
 from .read import Submission, find_notebook, read_submission
 from .read import reference_submission as read_reference
 from .read import template as read_template
@@ -66,25 +67,38 @@ def suite_version(assignment: str, root: pathlib.Path = course.REPO_ROOT) -> str
     """Changes whenever the code that grades (see course.grading_code_version) or the
     instructor notebook change, so a rerun regrades what they would grade differently."""
     h = hashlib.sha256(f"{SCHEMA}:{course.grading_code_version(assignment)}".encode())
-    h.update(course.source_notebook(assignment, root).read_bytes())
+    for lang in course.editions(root):  # each edition's template grades its own submissions
+        h.update(course.source_notebook(assignment, root, lang).read_bytes())
     return h.hexdigest()[:16]
 
 
 def _load_problem_text(p: dict) -> str:
-    what = "your code in cell" if p.get("origin") == "student" else "the given cell"
-    where = f" ({p['where']})" if p.get("where") else ""
-    return f"{what} {p['cell']} could not run: {p['type']}: {p['message']}{where}"
+    fields = dict(cell=p["cell"], error=p["type"], message=p["message"], where=p.get("where"))
+    if p.get("origin") == "student":
+        if p.get("where"):
+            return _("your code in cell {cell} could not run: {error}: {message} ({where})", **fields)
+        return _("your code in cell {cell} could not run: {error}: {message}", **fields)
+    if p.get("where"):
+        return _("the given cell {cell} could not run: {error}: {message} ({where})", **fields)
+    return _("the given cell {cell} could not run: {error}: {message}", **fields)
 
 
 def _nothing_to_grade(sub: Submission) -> SubmissionResult:
     """No file, or no code in it: the problems say why once, and no test runs."""
     return score(sub.student_id, sub.assignment, not_run(sub.assignment, "", kind=Kind.NOT_RUN),
                  problems=sub.problems, tampering=sub.tampering, fingerprint=sub.fingerprint,
-                 status=Status.UNREADABLE if sub.unreadable else Status.MISSING, written=sub.written)
+                 status=Status.UNREADABLE if sub.unreadable else Status.MISSING, written=sub.written,
+                 language=sub.language)
 
 
 def grade_in(sandbox: Sandbox, sub: Submission) -> SubmissionResult:
-    """isolate -> run hidden tests -> score, for one read submission."""
+    """isolate -> run hidden tests -> score, for one read submission, answered in the language
+    of the edition it came from."""
+    with language.using(sub.language):
+        return _grade_in(sandbox, sub)
+
+
+def _grade_in(sandbox: Sandbox, sub: Submission) -> SubmissionResult:
     if sub.unreadable or sub.missing:
         return _nothing_to_grade(sub)
     started = time.monotonic()
@@ -97,9 +111,10 @@ def grade_in(sandbox: Sandbox, sub: Submission) -> SubmissionResult:
         except (SandboxDied, AssertionError):
             pass
     problems = sub.problems + [_load_problem_text(p) for p in session.load_problems]
-    problems += [f"your code was stopped: {reason}" for reason in dict.fromkeys(s.reason for s in session.stops)]
+    problems += [_("your code was stopped: {reason}", reason=reason)
+                 for reason in dict.fromkeys(s.reason for s in session.stops)]
     if session.truncated:
-        problems.append("your code printed more than the output limit; the rest was dropped")
+        problems.append(_("your code printed more than the output limit; the rest was dropped"))
     status = Status.GRADED
     if session.stops:
         status = Status.LIMIT if any(s.stop.is_limit for s in session.stops) else Status.CRASHED
@@ -107,7 +122,8 @@ def grade_in(sandbox: Sandbox, sub: Submission) -> SubmissionResult:
         status = Status.GRADER_ERROR
     return score(sub.student_id, sub.assignment, outcomes, problems=problems, tampering=tampering,
                  unverified=list(session.student.unverified), status=status, fingerprint=sub.fingerprint,
-                 execution_time=time.monotonic() - started, output=session.output, written=sub.written)
+                 execution_time=time.monotonic() - started, output=session.output, written=sub.written,
+                 language=sub.language)
 
 
 def grade_notebook(path: pathlib.Path | None, assignment: str, student_id: str = "", *,
@@ -115,7 +131,8 @@ def grade_notebook(path: pathlib.Path | None, assignment: str, student_id: str =
     """Grade one notebook in a fresh sandbox (pays TensorFlow's start-up once)."""
     settings = settings or load_settings(root)
     _use_secret(settings.secret)
-    sub = read_submission(pathlib.Path(path) if path else None, assignment, student_id, root)
+    with language.using(settings.language):  # until the notebook says its edition
+        sub = read_submission(pathlib.Path(path) if path else None, assignment, student_id, root)
     with Sandbox(settings.limits, isolation=settings.isolation, hide=(pathlib.Path(path).parent,) if path else (),
                  import_tensorflow=read_template(assignment, root).uses_tensorflow) as sandbox:
         return grade_in(sandbox, sub)
@@ -177,6 +194,7 @@ def grade_batch(assignment: str, layout: course.Layout, *, settings: Autograder 
     hide += (layout.db_path.resolve().parent,) if layout.db_path else ()
     clock = _Clock()
     with contextlib.ExitStack() as stack:
+        stack.enter_context(language.using(settings.language))  # until a notebook says its edition
         if not scheduler:  # started now, they warm up while the submissions are read
             n = min(settings.workers, len(_folders(assignment, layout.submitted)) + 1)  # + the reference
             sandboxes = stack.enter_context(SandboxPool(n, settings, hide,
@@ -346,10 +364,12 @@ def _graded_notebook(layout: course.Layout, job: _Job, result: SubmissionResult,
 
 
 def _internal_error(job: _Job, exc: BaseException) -> SubmissionResult:
-    reason = f"the grader failed on this submission: {type(exc).__name__}: {exc}"
-    return score(job.student_id, job.submission.assignment,
-                 not_run(job.submission.assignment, reason, kind=Kind.GRADER_ERROR),
-                 status=Status.GRADER_ERROR, written=job.submission.written)
+    with language.using(job.submission.language):
+        reason = _("the grader failed on this submission: {error}: {message}", error=type(exc).__name__,
+                   message=exc)
+        return score(job.student_id, job.submission.assignment,
+                     not_run(job.submission.assignment, reason, kind=Kind.GRADER_ERROR),
+                     status=Status.GRADER_ERROR, written=job.submission.written, language=job.submission.language)
 
 
 class SandboxPool:
@@ -403,7 +423,7 @@ class SandboxPool:
         total = todo.qsize()
         with concurrent.futures.ThreadPoolExecutor(max(n, 1)) as pool:
             futures = [pool.submit(worker, i) for i in range(n)]
-            for _ in range(total):
+            for unused in range(total):
                 while True:
                     try:
                         yield done.get(timeout=1.0)

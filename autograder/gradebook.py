@@ -36,8 +36,9 @@ import tempfile
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
-from . import course, record
+from . import course, language, record
 from .kinds import NOTHING_GRADED, Status
+from .language import _
 from .score import ManualGrade, SubmissionResult
 from .times import naive_utc, parse_time
 
@@ -248,7 +249,7 @@ def _released(layout: course.Layout, assignment: str):
     nb = nbformat.read(course.source_notebook(assignment, layout.root), as_version=4)
     config = _config(layout)
     for step in (ClearSolutions, ClearOutput):
-        nb, _ = step(config=config, log=_QUIET).preprocess(nb, {})
+        nb, unused = step(config=config, log=_QUIET).preprocess(nb, {})
     return nb
 
 
@@ -372,30 +373,36 @@ _INSTRUCTORS: dict = {}
 def results_text(result: SubmissionResult, function: str) -> str:
     """What a function's test cell shows the grader: each test's outcome, as a student
     may see it once grades are published."""
+    with language.using(result.language):
+        return _results_text(result, function)
+
+
+def _results_text(result: SubmissionResult, function: str) -> str:
     from .reports.feedback import counted, revealed
 
     tests = [t for t in result.tests if t.function == function]
     earned = result.functions.get(function, 0.0)
-    lines = [f"{function}: {earned:g} / {result.max_functions.get(function, 0.0):g} points from the hidden tests"]
+    lines = [_("{function}: {earned:g} / {possible:g} points from the hidden tests", function=function, earned=earned,
+               possible=result.max_functions.get(function, 0.0))]
     withheld = []
     for t in tests:
         if not revealed(t.visibility, published=True, after_due=False):
             withheld.append(t)
             continue
         mark = "\u2713" if t.passed else "\u2717"
-        line = f"{mark} {t.description or t.name} ({t.score:g}/{t.max_score:g})"
+        line = f"{mark} {language.translate(t.description) or t.name} ({t.score:g}/{t.max_score:g})"
         if not t.passed and t.message:
             line += f": {t.message}"
         lines.append(line)
         known = course.mistake(result.assignment, t.mistake) if not t.passed else None
         if known:
-            lines.append(f"    common mistake: {known.title}")
+            lines.append("    " + _("common mistake: {title}", title=language.translate(known.title)))
     if withheld:
         counted_points = sum(t.score for t in withheld if counted(t.visibility, True, False))
-        lines.append(f"({len(withheld)} more test(s) not shown here; {counted_points:g} of their "
-                     f"{sum(t.max_score for t in withheld):g} points are counted)")
+        lines.append(_("({n} more test(s) not shown here; {counted:g} of their {possible:g} points are counted)",
+                       n=len(withheld), counted=counted_points, possible=sum(t.max_score for t in withheld)))
     if result.status in NOTHING_GRADED:
-        lines.append("not run: " + ("; ".join(result.problems) or "there was nothing to grade"))
+        lines.append(_("not run: {why}", why="; ".join(result.problems) or _("there was nothing to grade")))
     return "\n".join(lines) + "\n"
 
 

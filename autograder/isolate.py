@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import contextlib
 
-from .sandbox.host import Sandbox
+from .language import _
+from .sandbox.host import Sandbox, died_reason
 from .sandbox.limits import SandboxDied, Stop
-from .student import Student
+from .student import Student, in_words
 
 
 @contextlib.contextmanager
@@ -50,20 +51,20 @@ class Session:
                 # An endless or crashing cell costs that cell, not the whole notebook.
                 self.cells = [c for c in self.cells if c["name"] != culprit]
                 self.load_problems.append({"cell": culprit, "origin": "student", "type": "Stopped",
-                                           "message": reply["died"], "where": ""})
+                                           "message": self.stops[-1].reason, "where": ""})
                 return self._retry()
             raise self.stops[-1]
-        self.load_problems += reply.get("loaded", [])
+        self.load_problems += [in_words(p) for p in reply.get("loaded", [])]
 
     def _retry(self):
         self._restarts += 1
         if self._restarts > self.MAX_RESTARTS:
-            raise SandboxDied("the student process was stopped too many times: "
-                              + "; ".join(s.reason for s in self.stops[-2:]), self.stops[-1].stop)
+            raise SandboxDied(_("the student process was stopped too many times: {reasons}",
+                                reasons="; ".join(s.reason for s in self.stops[-2:])), self.stops[-1].stop)
         return self._start_child(restart=True)
 
     def _note_stop(self, reply):
-        self.stops.append(SandboxDied(reply["died"], reply.get("stop", Stop.GONE)))
+        self.stops.append(SandboxDied(died_reason(reply), reply.get("stop", Stop.GONE)))
 
     def begin(self):
         self._dead = None
@@ -84,7 +85,13 @@ class Session:
         return reply
 
     def _judge(self, message: dict) -> dict:
-        return self.sandbox._ask({"op": "judge", "message": message})
+        reply = self.sandbox._ask({"op": "judge", "message": message})
+        error = reply.get("error")
+        if isinstance(error, dict) and error.get("type") == "JudgeStopped" and "died" in error:
+            # The worker's words are English: say it again in the student's language.
+            reply = {**reply, "error": {**error, "message": _("checking the model stopped: {reason}",
+                                                              reason=died_reason(error))}}
+        return reply
 
     def restart(self):
         """After a stop: a fresh child with the same cells, or None to give up."""

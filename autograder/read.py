@@ -18,7 +18,8 @@ import pathlib
 import re
 from dataclasses import dataclass, field
 
-from . import course
+from . import course, language
+from .language import _
 from .score import WrittenAnswer
 
 MAX_NOTEBOOK_BYTES = 64 * 1024 * 1024
@@ -37,6 +38,7 @@ class Submission:
     missing: bool = False  # no notebook was there at all
     notebook: dict | None = None  # the file as a version 4 notebook, when it was one
     written: list[WrittenAnswer] = field(default_factory=list)
+    language: str = language.DEFAULT  # of the edition it came from: its messages are in it
 
 
 def _nbgrader(cell) -> dict:
@@ -69,14 +71,16 @@ class Template:
     @property
     def uses_tensorflow(self) -> bool:
         """Whether the given code imports TensorFlow or Keras, so the sandbox should have it warm."""
-        return any(_TENSORFLOW.search(code) for step, _, code in self.order if step == "setup")
+        return any(_TENSORFLOW.search(code) for step, name, code in self.order if step == "setup")
 
 
 _TENSORFLOW = re.compile(r"^\s*(?:import|from)\s+(?:tensorflow|keras)\b", re.M)
 
 
-def template(assignment: str, root: pathlib.Path = course.REPO_ROOT) -> Template:
-    path = course.source_notebook(assignment, root)
+def template(assignment: str, root: pathlib.Path = course.REPO_ROOT, lang: str | None = None) -> Template:
+    """What the instructor notebook of `lang`'s edition gives (the course's edition when it has
+    none in that language): a submission is compared with the edition it came from."""
+    path = course.source_notebook(assignment, root, lang if lang in course.editions(root) else None)
     key = (str(path), path.stat().st_mtime_ns)
     if key not in _TEMPLATES:
         _TEMPLATES[key] = _template(path)
@@ -114,18 +118,18 @@ def _load_notebook(raw: bytes, sub: Submission):
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        sub.problems.append(f"the file is not valid UTF-8 text (bad byte at position {exc.start}); "
-                            "unreadable characters were replaced")
+        sub.problems.append(_("the file is not valid UTF-8 text (bad byte at position {position}); "
+                              "unreadable characters were replaced", position=exc.start))
         text = raw.decode("utf-8", errors="replace")
     if not text.strip():
-        sub.problems.append("the notebook file is empty")
+        sub.problems.append(_("the notebook file is empty"))
         return None
     try:
         data = json.loads(text)
     except ValueError as exc:
         return _python_fallback(text, sub, exc)
     if not isinstance(data, dict):
-        sub.problems.append("the file is JSON but not a notebook")
+        sub.problems.append(_("the file is JSON but not a notebook"))
         return None
     major = data.get("nbformat")
     if major != 4:
@@ -133,13 +137,15 @@ def _load_notebook(raw: bytes, sub: Submission):
             import nbformat  # only old notebooks need it, and it imports jsonschema
 
             data = json.loads(nbformat.writes(nbformat.reads(text, as_version=4)))
-            sub.problems.append(f"the notebook was in the old format version {major}; it was converted to version 4")
+            sub.problems.append(_("the notebook was in the old format version {version}; it was converted to version 4",
+                                  version=major))
         except Exception as exc:  # noqa: BLE001 - nbformat raises many kinds
-            sub.problems.append(f"the notebook's format version {major!r} could not be read ({exc})")
+            sub.problems.append(_("the notebook's format version {version!r} could not be read ({error})",
+                                  version=major, error=exc))
             return None
     cells = data.get("cells")
     if not isinstance(cells, list):
-        sub.problems.append("the notebook has no list of cells")
+        sub.problems.append(_("the notebook has no list of cells"))
         return None
     sub.notebook = data
     return [c for c in cells if isinstance(c, dict)]
@@ -150,11 +156,14 @@ def _python_fallback(text: str, sub: Submission, exc: ValueError):
     try:
         compile(text, "<submission>", "exec")
     except (SyntaxError, ValueError):
-        what = "binary data" if "\ufffd" in text[:2000] or "\x00" in text else "not valid notebook JSON"
-        sub.problems.append(f"the file is {what} and cannot be read as a notebook ({exc}); "
-                            "re-download it from Jupyter with File > Save and submit again")
+        if "\ufffd" in text[:2000] or "\x00" in text:
+            sub.problems.append(_("the file is binary data and cannot be read as a notebook ({error}); "
+                                  "re-download it from Jupyter with File > Save and submit again", error=exc))
+        else:
+            sub.problems.append(_("the file is not valid notebook JSON and cannot be read as a notebook ({error}); "
+                                  "re-download it from Jupyter with File > Save and submit again", error=exc))
         return None
-    sub.problems.append("the file is Python code, not a notebook; its functions were graded as they are")
+    sub.problems.append(_("the file is Python code, not a notebook; its functions were graded as they are"))
     return [{"cell_type": "code", "source": text, "metadata": {}}]
 
 
@@ -167,11 +176,12 @@ def _student_solutions(cells, functions, sub: Submission) -> dict:
         gid = _nbgrader(cell).get("grade_id")
         if gid in functions:
             if cell.get("cell_type") != "code":
-                sub.problems.append(f"the solution cell for {gid} was turned into a {cell.get('cell_type')} cell; "
-                                    f"{gid} could not be graded")
+                sub.problems.append(_("the solution cell for {function} was turned into a {cell_type} cell; "
+                                      "{function} could not be graded", function=gid, cell_type=cell.get("cell_type")))
                 by_id.setdefault(gid, "")
             elif gid in by_id:
-                sub.problems.append(f"the solution cell for {gid} appears more than once; the first one was graded")
+                sub.problems.append(_("the solution cell for {function} appears more than once; "
+                                      "the first one was graded", function=gid))
             else:
                 by_id[gid] = _source(cell)
     plain_python = len(cells) == 1 and not _nbgrader(cells[0])
@@ -183,12 +193,13 @@ def _student_solutions(cells, functions, sub: Submission) -> dict:
             if cell.get("cell_type") == "code" and pattern.search(_source(cell)):
                 by_id[fn] = _source(cell)
                 if not plain_python:
-                    sub.problems.append(f"the solution cell for {fn} had lost its grading metadata; "
-                                        f"the code cell that defines {fn} was graded instead")
+                    sub.problems.append(_("the solution cell for {function} had lost its grading metadata; "
+                                          "the code cell that defines {function} was graded instead", function=fn))
                 break
         else:
             if fn not in by_id:
-                sub.problems.append(f"no solution cell for {fn} was found; {fn} gets no points")
+                sub.problems.append(_("no solution cell for {function} was found; {function} gets no points",
+                                      function=fn))
     return by_id
 
 
@@ -248,22 +259,25 @@ def build_cells(tpl: Template, solutions: dict) -> list[dict]:
 
 def read_submission(path: pathlib.Path | None, assignment: str, student_id: str = "",
                     root: pathlib.Path = course.REPO_ROOT) -> Submission:
-    tpl = template(assignment, root)
     sub = Submission(student_id, assignment, path)
     functions = course.functions(assignment)
     cells = None
     if path is None or not path.is_file():
-        sub.problems.append(f"no notebook {assignment}.ipynb was submitted")
+        sub.problems.append(_("no notebook {assignment}.ipynb was submitted", assignment=assignment))
     elif path.stat().st_size > MAX_NOTEBOOK_BYTES:
-        sub.problems.append(f"the notebook is {path.stat().st_size // 2**20} MB, over the "
-                            f"{MAX_NOTEBOOK_BYTES // 2**20} MB limit; clear its outputs and submit again")
+        sub.problems.append(_("the notebook is {size} MB, over the {limit} MB limit; "
+                              "clear its outputs and submit again",
+                              size=path.stat().st_size // 2**20, limit=MAX_NOTEBOOK_BYTES // 2**20))
     else:
         raw = path.read_bytes()
         sub.fingerprint = hashlib.sha256(raw).hexdigest()
         cells = _load_notebook(raw, sub)
+    sub.language = language.of_notebook(sub.notebook, default=language.active())
+    tpl = template(assignment, root, sub.language)
     if cells is not None:
-        _tamper_check(cells, tpl, sub)
-        sub.cells = build_cells(tpl, _student_solutions(cells, functions, sub))
+        with language.using(sub.language):
+            _tamper_check(cells, tpl, sub)
+            sub.cells = build_cells(tpl, _student_solutions(cells, functions, sub))
     else:
         sub.cells = build_cells(tpl, {})
         sub.unreadable = path is not None and path.is_file()
@@ -283,11 +297,12 @@ def find_notebook(folder: pathlib.Path, assignment: str, given: tuple = ()) -> t
     expected = {*NBGRADER_FILES, *given}
     others = sorted(p for p in folder.iterdir() if p.is_file() and p != wanted and p.name not in expected)
     if others:
-        notes.append("extra files were ignored: " + ", ".join(p.name for p in others[:10]))
+        notes.append(_("extra files were ignored: {files}", files=", ".join(p.name for p in others[:10])))
     if wanted.is_file():
         return wanted, notes
     notebooks = [p for p in others if p.suffix == ".ipynb"]
     if len(notebooks) == 1:
-        notes.append(f"{assignment}.ipynb was missing; {notebooks[0].name} was graded instead")
+        notes.append(_("{assignment}.ipynb was missing; {notebook} was graded instead", assignment=assignment,
+                       notebook=notebooks[0].name))
         return notebooks[0], notes
     return None, notes

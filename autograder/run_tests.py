@@ -28,6 +28,7 @@ import pytest
 from . import course
 from .hidden import KnownMistake, seed_tests, student_seed
 from .kinds import Kind, Visibility
+from .language import _, active, using
 from .sandbox.limits import SandboxDied
 from .score import TestOutcome
 from .student import MissingFunction, StudentError
@@ -54,11 +55,15 @@ GRADING = pytest.StashKey["_Grading"]()  # the conftest's `student` fixture find
 def broken_cell_message(problem: dict) -> str:
     """What a test says when the student's cell that defines its function stopped while loading."""
     if problem["type"] == "Stopped":
-        return f"your {problem['cell']} cell was stopped while it ran: {problem['message']}"
+        return _("your {cell} cell was stopped while it ran: {reason}", cell=problem["cell"], reason=problem["message"])
     if problem["type"] == "SystemExit":
-        return f"your {problem['cell']} cell tried to exit the program while it ran; graded code must not exit"
-    where = f" ({problem['where']})" if problem.get("where") else ""
-    return f"your {problem['cell']} cell stopped with {problem['type']}: {problem['message']}{where}"
+        return _("your {cell} cell tried to exit the program while it ran; graded code must not exit",
+                 cell=problem["cell"])
+    if problem.get("where"):
+        return _("your {cell} cell stopped with {error}: {message} ({where})", cell=problem["cell"],
+                 error=problem["type"], message=problem["message"], where=problem["where"])
+    return _("your {cell} cell stopped with {error}: {message}", cell=problem["cell"], error=problem["type"],
+             message=problem["message"])
 
 
 class _NotRun(Exception):
@@ -83,12 +88,14 @@ def classify(exc: BaseException | None, function: str, broken: dict) -> tuple[Ki
         kind = {"NotImplementedError": Kind.NOT_IMPLEMENTED, "Missing": Kind.MISSING}.get(exc.type, Kind.ERROR)
         return kind, str(exc), None
     if isinstance(exc, AssertionError):
-        return Kind.FAILED, str(exc) or f"{function} gave a wrong result", None
+        return Kind.FAILED, str(exc) or _("{function} gave a wrong result", function=function), None
     if isinstance(exc, pytest.fail.Exception):  # pytest.fail("...") is an author's way to fail a test
-        return Kind.FAILED, exc.msg or f"{function} gave a wrong result", None
+        return Kind.FAILED, exc.msg or _("{function} gave a wrong result", function=function), None
     if isinstance(exc, pytest.skip.Exception):
-        return Kind.GRADER_ERROR, f"the hidden test was skipped ({exc.msg}); a graded test must run", None
-    return Kind.GRADER_ERROR, f"the hidden test failed on its own ({type(exc).__name__}: {exc})", None
+        return Kind.GRADER_ERROR, _("the hidden test was skipped ({reason}); a graded test must run",
+                                    reason=exc.msg), None
+    return Kind.GRADER_ERROR, _("the hidden test failed on its own ({error}: {message})",
+                                error=type(exc).__name__, message=exc), None
 
 
 @dataclass
@@ -101,6 +108,7 @@ class _Run:
     broken: dict
     student_id: str
     draw: int | None = None  # another set of inputs (hidden.seed_tests)
+    language: str | None = None  # what the messages are written in (None: the caller's)
     outcomes: list[TestOutcome] = field(default_factory=list)
     dead: str | None = None  # why the student process is gone for good
     stopped: dict = field(default_factory=dict)  # function -> why it was stopped
@@ -159,21 +167,25 @@ class _Grading:
         while (run := self.runs.get()) is not None:
             self.run = run
             try:
-                items = [(i, t) for i, t in zip(self.items, self.tests)
-                         if not run.only_function or t.function == run.only_function]
-                for n, (item, test) in enumerate(items):
-                    run.failure = None
-                    item.ihook.pytest_runtest_protocol(item=item, nextitem=items[n + 1][0] if n + 1 < len(items) else None)
-                    kind, message, mistake = classify(run.failure, test.function, run.broken)
-                    run.outcomes.append(TestOutcome(test.name, test.function, test.points,
-                                                    test.points if kind is Kind.PASSED else 0.0, message,
-                                                    test.visibility, kind, mistake, test.doc))
+                with using(run.language):
+                    self._run_tests(run)
             except BaseException as exc:  # noqa: BLE001 - handed to the thread that asked
                 run.error = exc
             finally:
                 self.run = None
                 run.done.set()
         return True
+
+    def _run_tests(self, run: _Run):
+        items = [(i, t) for i, t in zip(self.items, self.tests)
+                 if not run.only_function or t.function == run.only_function]
+        for n, (item, test) in enumerate(items):
+            run.failure = None
+            item.ihook.pytest_runtest_protocol(item=item, nextitem=items[n + 1][0] if n + 1 < len(items) else None)
+            kind, message, mistake = classify(run.failure, test.function, run.broken)
+            run.outcomes.append(TestOutcome(test.name, test.function, test.points,
+                                            test.points if kind is Kind.PASSED else 0.0, message,
+                                            test.visibility, kind, mistake, test.doc))
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_setup(self, item):
@@ -182,7 +194,8 @@ class _Grading:
             raise _NotRun(run.dead)
         if function in run.stopped:
             # One stop per function is enough: rerunning an endless loop only burns the time limit.
-            raise _NotRun(f"not run: {function} was stopped earlier ({run.stopped[function]})")
+            raise _NotRun(_("not run: {function} was stopped earlier ({reason})", function=function,
+                            reason=run.stopped[function]))
         seed_tests(self.assignment, item.name, run.draw)
         run.student.seed(student_seed(self.assignment, item.name, run.student_id))
 
@@ -199,7 +212,7 @@ class _Grading:
                 run.stopped[function] = run.failure.reason
                 run.student = run.restart() if run.restart else None
                 if run.student is None:
-                    run.dead = f"not run: {run.failure.reason}"
+                    run.dead = _("not run: {reason}", reason=run.failure.reason)
         return pytest.TestReport(item.nodeid, item.location, {}, "passed" if call.excinfo is None else "failed",
                                  None, call.when, (), call.duration, call.start, call.stop)
 
@@ -276,7 +289,8 @@ def hidden_tests(assignment: str) -> tuple[HiddenTest, ...]:
 
 
 def run_suite(assignment: str, student, restart=None, only_function: str | None = None,
-              load_problems: list[dict] = (), student_id: str = "", draw: int | None = None) -> list[TestOutcome]:
+              load_problems: list[dict] = (), student_id: str = "", draw: int | None = None,
+              language: str | None = None) -> list[TestOutcome]:
     """Every test of the assignment (or of one function) against `student`.
 
     If the student's process dies, the test that was running fails with the
@@ -286,9 +300,11 @@ def run_suite(assignment: str, student, restart=None, only_function: str | None 
     function missing names the cell's failure instead.  Before each test the
     student's random generators are seeded from the secret, the test and
     student_id, so a regrade repeats the student's own randomness.  Another `draw` makes the
-    tests draw other inputs (see hidden.seed_tests)."""
+    tests draw other inputs (see hidden.seed_tests).  The messages are written in `language`
+    (default: the language in force here, autograder.language)."""
     broken = {p["cell"]: p for p in load_problems if p.get("origin") == "student"}
-    return _session(assignment).run(_Run(student, restart, only_function, broken, student_id, draw))
+    return _session(assignment).run(_Run(student, restart, only_function, broken, student_id, draw,
+                                         language or active()))
 
 
 def not_run(assignment: str, reason: str, kind: Kind = Kind.ERROR) -> list[TestOutcome]:

@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, field, fields
 
 from . import course
 from .kinds import Kind, Status, Visibility
+from .language import N_, _, translate, using
 
 SCHEMA = "dl-overfitting/result/4"
 
@@ -65,7 +66,7 @@ class ManualGrade:
     comment: str = ""
 
 
-NO_RESPONSE = "No response."  # nbgrader's own comment on an answer left as given
+NO_RESPONSE = N_("No response.")  # nbgrader's own comment on an answer left as given (English in its gradebook)
 
 
 @dataclass
@@ -87,6 +88,7 @@ class SubmissionResult:
     submitted_at: str = ""
     written: list[WrittenAnswer] = field(default_factory=list)
     manual: dict[str, ManualGrade] = field(default_factory=dict)  # grade_id -> from the gradebook
+    language: str = "en"  # of the edition it came from: its messages and feedback are in it
 
     def __post_init__(self):
         self.status = Status(self.status)
@@ -119,9 +121,11 @@ class SubmissionResult:
     def comment(self, grade_id: str) -> str:
         grade = self.manual.get(grade_id)
         if grade and grade.comment:
-            return grade.comment
-        answer = next((w for w in self.written if w.grade_id == grade_id), None)
-        return NO_RESPONSE if answer is not None and answer.auto_score == 0 else ""
+            text = grade.comment
+        else:
+            answer = next((w for w in self.written if w.grade_id == grade_id), None)
+            text = NO_RESPONSE if answer is not None and answer.auto_score == 0 else ""
+        return translate(text, self.language) if text == NO_RESPONSE else text  # nbgrader's, in the student's words
 
     @property
     def pending_manual(self) -> list[str]:
@@ -144,12 +148,17 @@ class SubmissionResult:
 
     # -- an export: Gradescope's results.json ----------------------------
     def to_gradescope(self) -> dict:
-        lines = [f"{self.assignment}: {self.score:g} / {self.max_score:g} points"]
-        if self.pending_manual:
-            lines[0] += f" ({len(self.pending_manual)} written answer(s) still to be graded by hand)"
-        lines += [f"Note: {p}" for p in self.problems]
-        if self.output:
-            lines += ["", "Your code printed (truncated):", self.output]
+        with using(self.language):
+            if self.pending_manual:
+                lines = [_("{assignment}: {score:g} / {max_score:g} points ({pending} written answer(s) still to be "
+                           "graded by hand)", assignment=self.assignment, score=self.score, max_score=self.max_score,
+                           pending=len(self.pending_manual))]
+            else:
+                lines = [_("{assignment}: {score:g} / {max_score:g} points", assignment=self.assignment,
+                           score=self.score, max_score=self.max_score)]
+            lines += [_("Note: {problem}", problem=p) for p in self.problems]
+            if self.output:
+                lines += ["", _("Your code printed (truncated):"), self.output]
         return {
             "score": self.score,
             "execution_time": round(self.execution_time, 3),
@@ -159,7 +168,7 @@ class SubmissionResult:
             "stdout_visibility": "hidden",
             "tests": [
                 {
-                    "name": f"{t.function}: {t.description}",
+                    "name": f"{t.function}: {translate(t.description, self.language)}",
                     "number": str(i + 1),
                     "score": t.score,
                     "max_score": t.max_score,

@@ -19,6 +19,7 @@ from traitlets import Enum, Float, Integer, Unicode, default
 from traitlets.config import Configurable
 
 from . import course
+from .language import DEFAULT, LANGUAGES
 from .sandbox.limits import Limits
 
 _DEFAULT = Limits()
@@ -30,6 +31,10 @@ class Autograder(Configurable):
     isolation = Enum(("auto", "bwrap", "none"), default_value="auto", help=(
         "bwrap: every student process in a bubblewrap sandbox (no network, no files but its own); "
         "none: resource limits only, which is weaker; auto: bwrap when it works here")).tag(config=True)
+    language = Enum(tuple(LANGUAGES), default_value=DEFAULT, help=(
+        "the course's language: the edition nbgrader releases (source/ for English, source_<language>/ "
+        "otherwise), the language of the class reports, and of the answer to a submission whose notebook "
+        "does not say its edition")).tag(config=True)
     jobs = Integer(0, min=0, help="parallel sandboxes; 0 is one per core").tag(config=True)
     secret = Unicode(help=(
         "seeds the hidden tests' inputs: keep it secret and change it each term (the same on every "

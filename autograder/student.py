@@ -17,8 +17,11 @@ Python to run is probed where it lives, and `unverified` says so.
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
+from .language import _
 from .sandbox import probes
 from .sandbox.protocol import Handle, ProtocolError, decode, encode, through_the_wire
 from .sandbox.runtime import Runtime
@@ -30,17 +33,18 @@ class StudentError(AssertionError):
 
     def __init__(self, function: str, info: dict):
         self.function, self.type = function, info.get("type", "Exception")
-        self.detail, self.where = info.get("message", ""), info.get("where", "")
+        self.detail, self.where = in_words(info).get("message", ""), info.get("where", "")
         if self.type == "NotImplementedError":
-            text = f"{function} is not implemented yet"
+            text = _("{function} is not implemented yet", function=function)
         elif self.type == "MemoryError":
-            text = f"{function} ran out of memory: memory limit exceeded"
+            text = _("{function} ran out of memory: memory limit exceeded", function=function)
         elif self.type == "SystemExit":
-            text = f"{function} tried to exit the program; graded code must return a value"
+            text = _("{function} tried to exit the program; graded code must return a value", function=function)
+        elif self.where:
+            text = _("{function} raised {error}: {detail} ({where})", function=function, error=self.type,
+                     detail=self.detail, where=self.where)
         else:
-            text = f"{function} raised {self.type}: {self.detail}"
-            if self.where:
-                text += f" ({self.where})"
+            text = _("{function} raised {error}: {detail}", function=function, error=self.type, detail=self.detail)
         super().__init__(text)
 
     @property
@@ -50,7 +54,8 @@ class StudentError(AssertionError):
 
 class MissingFunction(StudentError):
     def __init__(self, function: str):
-        AssertionError.__init__(self, f"your notebook does not define a function called {function}")
+        AssertionError.__init__(self, _("your notebook does not define a function called {function}",
+                                        function=function))
         self.function, self.type, self.detail, self.where = function, "Missing", "", ""
 
 
@@ -70,8 +75,8 @@ class Student:
         try:
             return decode(reply["value"])
         except ProtocolError as exc:  # the student's process wrote the reply, so its form is the student's doing
-            raise StudentError(label, {"type": "ProtocolError", "message": f"it sent back something that is not "
-                                                                           f"plain data ({exc})"}) from None
+            raise StudentError(label, {"type": "ProtocolError", "message": _(
+                "it sent back something that is not plain data ({error})", error=exc)}) from None
 
     def call(self, name: str, *args, **kwargs):
         return self._ask(name, {"op": "call", "name": name, "args": encode(list(args)), "kwargs": encode(kwargs)})
@@ -79,11 +84,11 @@ class Student:
     def probe(self, name: str, *args, **kwargs):
         if name in probes.MODEL_PROBES and self._judge and args and isinstance(args[0], Handle):
             return self._judged(name, *args, **kwargs)
-        return self._ask(f"checking your {_label(args)}", {"op": "probe", "name": name,
-                                                         "args": encode(list(args)), "kwargs": encode(kwargs)})
+        return self._ask(_checking(args[0] if args else None), {"op": "probe", "name": name,
+                                                              "args": encode(list(args)), "kwargs": encode(kwargs)})
 
     def _judged(self, name: str, model: Handle, *rest, **kwargs):
-        label = f"checking your {model.type_name}"
+        label = _checking(model)
         input_dim = rest[0] if name in ("describe_model", "regularization_loss") else (
             int(np.shape(rest[0])[-1]) if name == "predict" else None)
         try:
@@ -111,7 +116,7 @@ class Student:
     def seed(self, seed: int):
         """Seed the student's random generators (and, with the next model probe, the judge's)."""
         self._seed = int(seed)
-        self._ask("seeding the random generators", {"op": "seed", "seed": self._seed})
+        self._ask(_("seeding the random generators"), {"op": "seed", "seed": self._seed})
 
     def __getattr__(self, name):
         if name.startswith("_"):
@@ -123,8 +128,32 @@ def _reason(exc) -> str:
     return getattr(exc, "detail", "") or str(exc) or type(exc).__name__
 
 
-def _label(args):
-    return args[0].type_name if args and isinstance(args[0], Handle) else "result"
+def _checking(value) -> str:
+    """What a probe is doing, as an error names it: checking your Sequential, or your result."""
+    if isinstance(value, Handle):
+        return _("checking your {type}", type=value.type_name)
+    return _("checking your result")
+
+
+# What the student's runtime and probes say of a limit or a wrong object, in English: they run next
+# to the student's code (sandbox/runtime.py, sandbox/probes.py), where no catalogue is, so the
+# grader says it again in the language in force.  Keep these in step with their words there.
+_PROCESS_LIMIT = "process limit exceeded (too many processes or threads)"
+_NOT_A_MODEL = re.compile(r"expected a Keras model, got (.*)", re.S)
+
+
+def in_words(problem: dict) -> dict:
+    """An error or load problem from the student's runtime, its own words in the language in force."""
+    kind, text = problem.get("type"), problem.get("message")
+    if kind == "MemoryError" and text == "memory limit exceeded":
+        said = _("memory limit exceeded")
+    elif kind == "BlockingIOError" and text == _PROCESS_LIMIT:
+        said = _("process limit exceeded (too many processes or threads)")
+    elif kind == "TypeError" and isinstance(text, str) and (found := _NOT_A_MODEL.fullmatch(text)):
+        said = _("expected a Keras model, got {type}", type=found.group(1))
+    else:
+        return problem
+    return {**problem, "message": said}
 
 
 def local_transport(runtime: Runtime):
@@ -153,5 +182,5 @@ def local_student(cells: list[dict] | None = None, namespace: dict | None = None
     runtime = Runtime()
     if namespace is not None:
         runtime.namespace = namespace
-    problems = runtime.load(cells or [])
+    problems = [in_words(p) for p in runtime.load(cells or [])]
     return Student(local_transport(runtime), local_judge), problems

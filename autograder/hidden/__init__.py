@@ -18,7 +18,11 @@ a test worth its points):
         assert np.allclose(student.relu(x), np.maximum(x, 0)), "relu should keep positive values"
 
 A failed assert's message is what the student reads: say what was expected without
-revealing the hidden inputs' answers.  Raise a Mistake from the assignment's table
+revealing the hidden inputs' answers.  Write it with `_()`, a field for each value,
+so that it is translated (autograder.language):
+    assert out.shape == x.shape, _("relu should keep the shape {shape}", shape=x.shape)
+A Mistake's title and explanation are marked with N_(); a test's docstring, which
+feedback lists, is translated as it is.  Raise a Mistake from the assignment's table
 when a failure matches a mistake students often make; feedback and class reports
 explain it.  Any other exception is the grader's own error: never charged to the
 student, and `autograder grade` stops with a non-zero exit.
@@ -39,6 +43,7 @@ import numpy as np
 import pytest
 
 from ..kinds import Visibility
+from ..language import N_, _  # noqa: F401 - the suites' translation functions
 
 
 def graded(function: str, points: float = 1, visibility: str = Visibility.AFTER_PUBLISHED):
@@ -55,7 +60,9 @@ def as_array(value, what: str, verb: str = "return"):
     try:
         return np.asarray(value, dtype=float)
     except (TypeError, ValueError):
-        raise AssertionError(f"{what} should {verb} a NumPy array of numbers") from None
+        if verb == "be":
+            raise AssertionError(_("{what} should be a NumPy array of numbers", what=what)) from None
+        raise AssertionError(_("{what} should return a NumPy array of numbers", what=what)) from None
 
 
 # -- known mistakes ------------------------------------------------------------------------------

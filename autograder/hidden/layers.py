@@ -3,16 +3,16 @@
 Both helpers read behaviour, not spelling: an activation set inside Dense and
 one in a separate Activation or ReLU layer come out the same.
 """
-from autograder.hidden import Mistake, MistakeTable
+from autograder.hidden import N_, Mistake, MistakeTable, _
 
 
 class KerasMistakes(MistakeTable):
     """Mistakes any suite that grades a Keras model can name."""
 
     output_not_sigmoid = Mistake(
-        "Your output layer does not give a probability",
-        "For a yes-or-no task trained with binary cross-entropy, the output layer is one unit with a sigmoid, "
-        "so its output lies between 0 and 1.")
+        N_("Your output layer does not give a probability"),
+        N_("For a yes-or-no task trained with binary cross-entropy, the output layer is one unit with a sigmoid, "
+           "so its output lies between 0 and 1."))
 
 
 def read_steps(description):
@@ -41,7 +41,8 @@ def read_steps(description):
 def show_steps(steps):
     """Steps as a student reads them: Dense(128) -> relu -> Dropout(0.3) -> ..."""
     names = {"dense": "Dense({})", "act": "{}", "dropout": "Dropout({:g})", "bn": "BatchNormalization", "other": "{}"}
-    return " -> ".join(names[kind].format("unknown activation" if value == "other" else value) for kind, value in steps)
+    return " -> ".join(names[kind].format(_("unknown activation") if value == "other" else value)
+                       for kind, value in steps)
 
 
 def dense_activations(layers):

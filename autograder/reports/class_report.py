@@ -21,9 +21,10 @@ import textwrap
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..kinds import Kind, Status
-from ..score import SubmissionResult
 from .. import course
+from ..kinds import Kind, Status
+from ..language import _, translate
+from ..score import SubmissionResult
 from . import plots
 from .page import render, write_page
 
@@ -152,12 +153,12 @@ def summarise(results: list[SubmissionResult]) -> ClassSummary:
             row.full_marks += earned >= row.possible > 0
         for t in r.tests:
             row = tests.setdefault((t.function, t.name),
-                                   TestRow(t.name, t.function, t.description, t.visibility, t.max_score))
+                                   TestRow(t.name, t.function, translate(t.description), t.visibility, t.max_score))
             row.kinds[t.kind] += 1
             if t.mistake:
                 m = found.setdefault(t.mistake, MistakeRow(t.mistake))
                 m.students.add(r.student_id)
-                m.tests.add(f"{t.function}: {t.description or t.name}")
+                m.tests.add(f"{t.function}: {translate(t.description) or t.name}")
             elif t.kind in (Kind.FAILED, Kind.ERROR) and t.message:
                 key = (t.function, _pattern(t.message))
                 messages.setdefault(key, MessageRow(*key)).students.add(r.student_id)
@@ -216,7 +217,7 @@ def _label(text: str) -> str:
 def _title(assignment: str, name: str) -> str:
     """The mistake's title, or its short name made readable when the table lacks it."""
     known = course.mistake(assignment, name)
-    return known.title if known else name.replace("_", " ")
+    return translate(known.title) if known else name.replace("_", " ")
 
 
 def _charts(s: ClassSummary, titles: dict[str, str]) -> _Charts:
@@ -228,10 +229,10 @@ def _charts(s: ClassSummary, titles: dict[str, str]) -> _Charts:
         scores=plots.data_url(plots.score_histogram(list(s.scores.values()), s.max_score)),
         functions=plots.data_url(plots.horizontal_shares(
             [f.name for f in s.functions], {"passed": [f.full_marks / n for f in s.functions]},
-            "% of students with full marks")),
-        tests=plots.data_url(plots.horizontal_shares(labels, shares, "% of submissions")),
+            _("% of students with full marks"))),
+        tests=plots.data_url(plots.horizontal_shares(labels, shares, _("% of submissions"))),
         mistakes=plots.data_url(plots.counts([_label(titles[m.name]) for m in top], [len(m.students) for m in top],
-                                             "students")) if top else None)
+                                             _("students"))) if top else None)
 
 
 def render_class_report(summary: ClassSummary) -> str:

@@ -14,7 +14,7 @@ import pathlib
 import sys
 from collections.abc import Callable
 
-from .. import course
+from .. import course, language
 from ..course import CourseError
 from . import ReportError, loading
 
@@ -40,7 +40,7 @@ def _class(args, publishing: bool) -> tuple[course.Layout, list, str]:
 
 
 def run_feedback(args: argparse.Namespace) -> int:
-    def action():
+    def action():  # each page is in its submission's language
         layout, results, note = _class(args, publishing=args.published)
         dest = args.to or layout.feedback
         from .feedback import write_feedback
@@ -58,7 +58,8 @@ def run_report(args: argparse.Namespace) -> int:
         layout, results, note = _class(args, publishing=False)
         from .class_report import write_class_report
 
-        path = write_class_report(results, args.to or layout.reports)
+        with language.using(course.course_language(layout.root)):
+            path = write_class_report(results, args.to or layout.reports)
         return f"wrote {path}" + (f"\nnote: {note}" if note else "")
     return _run(action)
 
@@ -102,7 +103,8 @@ def after_demo(layout: course.Layout, assignments) -> None:
     print("\nclass reports:")
     for assignment in assignments:
         try:
-            report = write_class_report(loading.load(layout.results, assignment), layout.reports)
+            with language.using(course.course_language(layout.root)):
+                report = write_class_report(loading.load(layout.results, assignment), layout.reports)
         except ReportError as exc:
             print(f"  {assignment}: no report ({exc})")
             continue

@@ -34,6 +34,7 @@ it into words.
 """
 from __future__ import annotations
 
+import dataclasses
 import pathlib
 import re
 from collections import defaultdict
@@ -41,6 +42,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .. import course
+from ..language import translate
 from ..kinds import NOTHING_GRADED, Visibility
 from ..score import SubmissionResult, TestOutcome, WrittenAnswer
 from . import ReportError
@@ -85,7 +87,8 @@ class _Card:
     """A test the page shows, with the known mistake its failure matched."""
 
     test: TestOutcome
-    mistake: Mistake | None
+    mistake: Mistake | None  # its title and explanation in the page's language
+    description: str  # the test's, in the page's language
 
 
 @dataclass
@@ -142,11 +145,17 @@ def _unseen(tests: list[TestOutcome], published: bool, after_due: bool) -> list[
     return [*groups.values(), *([hidden] if hidden else [])]
 
 
+def _mistake(assignment: str, name: str | None, lang: str):
+    known = course.mistake(assignment, name)
+    return known and dataclasses.replace(known, title=translate(known.title, lang),
+                                         explanation=translate(known.explanation, lang))
+
+
 def _section(assignment: str, fn: str, tests: list[TestOutcome], view: _View, published: bool, after_due: bool,
-             nothing_ran: bool) -> _Section:
+             nothing_ran: bool, lang: str) -> _Section:
     if nothing_ran:
         return _Section(fn, view, [], [])
-    cards = [_Card(t, None if t.passed else course.mistake(assignment, t.mistake))
+    cards = [_Card(t, None if t.passed else _mistake(assignment, t.mistake, lang), translate(t.description, lang))
              for t in tests if revealed(t.visibility, published, after_due)]
     return _Section(fn, view, cards, _unseen(tests, published, after_due))
 
@@ -162,7 +171,8 @@ def _title(assignment: str) -> str:
 
 
 def render_feedback(result: SubmissionResult, published: bool = False, after_due: bool = False) -> str:
-    """The feedback page for one result, as a complete HTML document."""
+    """The feedback page for one result, as a complete HTML document in the language of the
+    edition the submission came from."""
     by_function: dict[str, list[TestOutcome]] = defaultdict(list)
     for t in result.tests:
         by_function[t.function].append(t)
@@ -174,10 +184,11 @@ def render_feedback(result: SubmissionResult, published: bool = False, after_due
     total = sum(v.earned for v in views.values())
     if published:
         total += sum(result.written_points(w) or 0.0 for w in result.written)
-    return render("feedback.html.j2", result=result, title=_title(result.assignment), published=published,
+    return render("feedback.html.j2", result.language, result=result, title=_title(result.assignment),
+                  published=published,
                   total=round(total, 6), withheld=withheld, partial=partial,
                   sections=[_section(result.assignment, fn, by_function[fn], views[fn], published, after_due,
-                                     nothing_ran) for fn in functions],
+                                     nothing_ran, result.language) for fn in functions],
                   written=[_written(result, w, published) for w in result.written])
 
 

@@ -7,20 +7,20 @@ comment, which markdown() renders with raw HTML off.  The page's
 Content-Security-Policy (templates/base.html.j2) forbids scripts and any fetch,
 as a second line of defence and a guarantee that the page reads offline.
 
-The templates' own sentences go through gettext (`_()`, `{% trans %}`); until
-the pages are translated, the null translations show them as written.
+The templates' own sentences go through gettext (`_()`, `{% trans %}`), with
+the grader's catalogues (autograder.language): a page is rendered in the
+language it is for, and its <html lang> says which.
 """
 from __future__ import annotations
 
+import functools
 import pathlib
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from .. import record
+from .. import language, record
 from . import ReportError
-
-LANG = "en"
 
 
 def markdown(text: str) -> Markup:
@@ -38,22 +38,22 @@ def points(x: float) -> str:
     return f"{x:g}"
 
 
-def _environment() -> Environment:
+@functools.lru_cache(maxsize=None)
+def _environment(lang: str) -> Environment:
     env = Environment(loader=PackageLoader("autograder.reports", "templates"), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                       extensions=["jinja2.ext.i18n"])
-    env.install_null_translations(newstyle=True)
+    env.install_gettext_translations(language.translations(lang), newstyle=True)
     env.policies["ext.i18n.trimmed"] = True  # a sentence may span lines in a template, never in a catalogue
     env.filters.update(markdown=markdown, points=points)
     env.globals.update(percent=percent)
     return env
 
 
-ENV = _environment()
-
-
-def render(template: str, **context) -> str:
-    return ENV.get_template(template).render(lang=LANG, **context)
+def render(template: str, lang: str | None = None, **context) -> str:
+    """The page in `lang` (default: the language in force, autograder.language)."""
+    lang = lang or language.active()
+    return _environment(lang).get_template(template).render(lang=lang, **context)
 
 
 def write_page(path: pathlib.Path, text: str) -> pathlib.Path:

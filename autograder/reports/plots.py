@@ -11,7 +11,18 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
+import matplotlib
+from matplotlib import font_manager
 from matplotlib.figure import Figure
+
+from ..language import _
+
+# A font with Hangul first (fonts-noto-cjk, which the set-up installs), so Korean labels render
+# rather than show as boxes; Latin text falls back to matplotlib's own font.
+_HANGUL = next((f.name for f in font_manager.fontManager.ttflist if f.name in ("Noto Sans CJK KR", "NanumGothic")),
+               None)
+if _HANGUL:
+    matplotlib.rcParams["font.sans-serif"] = [_HANGUL, *matplotlib.rcParams["font.sans-serif"]]
 
 GOOD, BAD = "#2da44e", "#cf222e"
 KIND_COLOURS = {"passed": GOOD, "failed": BAD, "error": "#8250df", "limit": "#bf8700",
@@ -38,12 +49,12 @@ def score_histogram(scores: Sequence[float], max_score: float) -> Figure:
     step = unit * max(1, math.ceil(top / 40 / unit))
     ax.hist(scores, bins=np.arange(-step / 2, top + step, step), color="#0969da", edgecolor="white")
     if scores:
-        ax.axvline(float(np.mean(scores)), color="black", linestyle="--", label=f"mean {np.mean(scores):.1f}")
-        ax.axvline(float(np.median(scores)), color="#bf8700", linestyle=":", label=f"median {np.median(scores):g}")
+        ax.axvline(float(np.mean(scores)), color="black", linestyle="--", label=_("mean {value:.1f}", value=np.mean(scores)))
+        ax.axvline(float(np.median(scores)), color="#bf8700", linestyle=":", label=_("median {value:g}", value=np.median(scores)))
         ax.legend(frameon=False)
     ax.set_xlim(-step / 2, top + step / 2)
-    ax.set_xlabel(f"points (out of {max_score:g})")
-    ax.set_ylabel("students")
+    ax.set_xlabel(_("points (out of {max:g})", max=max_score))
+    ax.set_ylabel(_("students"))
     ax.spines[["top", "right"]].set_visible(False)
     return fig
 

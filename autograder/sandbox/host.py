@@ -23,6 +23,7 @@ import sys
 import tempfile
 import warnings
 
+from ..language import N_, _
 from . import protocol
 from .limits import Limits, SandboxDied
 
@@ -102,7 +103,7 @@ class Sandbox:
         binds = [(p, p) for p in self._needed_inside(masked)]
         binds += [(SANDBOX_PKG.parent / "__init__.py", pathlib.Path(mount, "autograder/__init__.py")),
                   (SANDBOX_PKG, pathlib.Path(mount, "autograder/sandbox"))]
-        binds += [(COURSE_ROOT / h, pathlib.Path(mount, h)) for h in ("visual.py", "checks.py")
+        binds += [(COURSE_ROOT / h, pathlib.Path(mount, h)) for h in ("visual.py", "checks.py", "locale")
                   if (COURSE_ROOT / h).exists()]
         for src, dest in binds:
             # bwrap creates missing parents as 0700; the student's uid must be able to pass through.
@@ -180,7 +181,7 @@ class Sandbox:
             self._proc.stdin.write(protocol.pack(message))
             self._proc.stdin.flush()
         except (BrokenPipeError, OSError, AttributeError) as exc:
-            raise SandboxDied("the grading worker stopped") from exc
+            raise SandboxDied(_("the grading worker stopped")) from exc
 
     def _read(self, timeout: float) -> dict:
         """One message from the worker, or SandboxDied if it hangs or dies."""
@@ -196,7 +197,7 @@ class Sandbox:
             return protocol.unpack_from(read)
         except (TimeoutError, EOFError, protocol.ProtocolError, ValueError) as exc:
             self.close()
-            raise SandboxDied("the grading worker stopped responding and was restarted") from exc
+            raise SandboxDied(_("the grading worker stopped responding and was restarted")) from exc
 
     def _ask(self, message: dict) -> dict:
         if not self._proc or self._proc.poll() is not None:
@@ -227,3 +228,66 @@ class Sandbox:
                 if d.exists() and not d.stat().st_mode & 0o001:
                     return False
         return True
+
+
+# Why the worker says a process stopped (its replies' `why`), as the student reads it:
+# (the sentence, the same sentence when it happened in a cell).
+_DIED = {
+    "gone": (N_("the student process stopped"), N_("the student process stopped while running cell {cell}")),
+    "exit": (N_("the student process exited (exit code {code}): graded code must not call exit() or os._exit()"),
+             N_("the student process exited (exit code {code}): graded code must not call exit() or os._exit() "
+                "while running cell {cell}")),
+    "not_running": (N_("the student process is not running"), None),
+    "judge_gone": (N_("the judge process stopped"), None),
+}
+_TIME = {
+    "call": (N_("time limit exceeded ({seconds:g} s per call)"),
+             N_("time limit exceeded ({seconds:g} s per call) while running cell {cell}")),
+    "submission": (N_("time limit exceeded ({seconds:g} s per submission)"),
+                   N_("time limit exceeded ({seconds:g} s per submission) while running cell {cell}")),
+}
+_SIGNALS = {
+    "SIGSEGV": (N_("the student process crashed with a segmentation fault (often infinite recursion or a bad native "
+                   "call)"),
+                N_("the student process crashed with a segmentation fault (often infinite recursion or a bad native "
+                   "call) while running cell {cell}")),
+    "SIGABRT": (N_("the student process aborted (often because memory ran out: the memory limit may have been "
+                   "exceeded)"),
+                N_("the student process aborted (often because memory ran out: the memory limit may have been "
+                   "exceeded) while running cell {cell}")),
+    "SIGXCPU": (N_("the student process used more than its CPU time limit ({seconds:g} s)"),
+                N_("the student process used more than its CPU time limit ({seconds:g} s) while running cell {cell}")),
+    "SIGKILL": (N_("the student process was killed (memory limit exceeded or killed from inside)"),
+                N_("the student process was killed (memory limit exceeded or killed from inside) while running cell "
+                   "{cell}")),
+    "SIGBUS": (N_("the student process crashed with a bus error"),
+               N_("the student process crashed with a bus error while running cell {cell}")),
+    "SIGFPE": (N_("the student process crashed with a floating-point exception"),
+               N_("the student process crashed with a floating-point exception while running cell {cell}")),
+}
+_OTHER_SIGNAL = (N_("the student process was stopped by signal {signal}"),
+                 N_("the student process was stopped by signal {signal} while running cell {cell}"))
+
+
+def died_reason(reply: dict) -> str:
+    """Why a process stopped, from a worker's reply that says so (or its JudgeStopped error), in the
+    language in force.  The worker runs next to the student's code, where no catalogue is: it sends
+    the reason as data (`why`) beside its English words, which stand when the data is not known."""
+    english = str(reply.get("died", ""))
+    why = reply.get("why")
+    if not isinstance(why, dict):
+        return english
+    what, cell = why.get("what"), why.get("cell")
+    if what == "time":
+        sentences = _TIME.get(why.get("per"))
+    elif what == "signal":
+        sentences = _SIGNALS.get(why.get("signal"), _OTHER_SIGNAL)
+    else:
+        sentences = _DIED.get(what)
+    if not sentences or (cell and not sentences[1]):
+        return english
+    try:
+        return _(sentences[1] if cell else sentences[0], cell=cell, seconds=why.get("seconds"), code=why.get("code"),
+                 signal=why.get("signal"))
+    except (TypeError, ValueError, KeyError):  # numbers that are not numbers: the worker's words stand
+        return english

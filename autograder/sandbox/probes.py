@@ -105,7 +105,7 @@ def probe_describe_model(model, input_dim, seed=0):
     so the grader can compute the expected penalty itself.
     """
     keras = _keras()
-    if not isinstance(model, keras.Model):
+    if not isinstance(model, keras.Model):  # English here, where no catalogue is: student.in_words translates it
         raise TypeError(f"expected a Keras model, got {type(model).__name__}")
     _ensure_built(model, input_dim)
     layers = [_describe_layer(layer, seed + i) for i, layer in enumerate(_flat_layers(model))]
@@ -150,7 +150,7 @@ class NeedsStudentCode(Exception):
 def probe_export_model(model, input_dim=None):
     """In the student's process: the model as data, Keras's serialised config and its weights."""
     keras = _keras()
-    if not isinstance(model, keras.Model):
+    if not isinstance(model, keras.Model):  # as in probe_describe_model
         raise TypeError(f"expected a Keras model, got {type(model).__name__}")
     if input_dim:
         _ensure_built(model, input_dim)

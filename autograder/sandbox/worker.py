@@ -21,6 +21,10 @@ student's outlives its child.  A reused judge that fails is replaced and the
 probe asked again, so no verdict depends on an earlier student.  Without a
 uid of its own the student could reach it, so it lives for one submission.
 
+A reply that says a process stopped ({"died": ...}) says why twice: in English words for the
+log, and as data ("why": {"what": ..., and the numbers}) from which the grader, which has the
+catalogues, writes the student's sentence (host.died_reason).
+
 The child drops to an unprivileged uid with resource limits and talks to the
 worker over a socketpair.  The worker, not the child, keeps time, so a child
 that loops, sleeps, ignores signals or patches the clock is still stopped.
@@ -167,6 +171,7 @@ def _child(sock: socket.socket, cells, limits: Limits, scratch: str, output_path
         send(data)
 
 
+_JUDGE_GONE = {"died": "the judge process stopped", "stop": Stop.GONE, "why": {"what": "judge_gone"}}
 JUDGE_SUBMISSIONS = 64  # a judge's memory and CPU time grow a little with every submission it serves
 _RETRY_ON_A_FRESH_JUDGE = {"MemoryError", "ResourceExhaustedError"}
 
@@ -178,6 +183,7 @@ class _Judge:
         self.pid, self.sock, self.deadline, self.scratch = pid, sock, deadline, scratch
         self.job, self.served = job, 1
         self.broken = ""  # why it could not start, if it could not
+        self.broken_why = None  # the same, as data
 
 
 def _judge_failed(reply) -> bool:
@@ -268,7 +274,7 @@ class Worker:
 
     def relay(self, message):
         if not self.child:
-            return {"died": "the student process is not running", "stop": Stop.GONE}
+            return {"died": "the student process is not running", "stop": Stop.GONE, "why": {"what": "not_running"}}
         try:
             self.child[1].sendall(protocol.pack(message))
         except OSError:
@@ -286,7 +292,7 @@ class Worker:
             self._end_judge()
             self._judge_for_this_submission()
             reply = self._ask_judge(message)
-        return self._judge_stopped(reply["died"]) if "died" in reply else reply
+        return self._judge_stopped(reply) if "died" in reply else reply
 
     def _judge_for_this_submission(self) -> bool:
         """Make sure a judge is ready for this submission; True if it served an earlier one."""
@@ -326,24 +332,25 @@ class Worker:
         judge = _Judge(pid, parent_sock, time.monotonic() + self.limits.wall_seconds, scratch, self.job)
         loaded = self._await("loaded", judge)
         if "died" in loaded:
-            judge.broken = loaded["died"]
+            judge.broken, judge.broken_why = loaded["died"], loaded.get("why")
         return judge
 
     def _ask_judge(self, message):
         if self.judge_child.broken:
-            return {"died": self.judge_child.broken}
+            return {"died": self.judge_child.broken, "why": self.judge_child.broken_why}
         return self._send_judge(message)
 
     def _send_judge(self, message):
         try:
             self.judge_child.sock.sendall(protocol.pack(message))
         except OSError:
-            return {"died": "the judge process stopped", "stop": Stop.GONE}
+            return dict(_JUDGE_GONE)
         return self._await("reply", self.judge_child)
 
-    def _judge_stopped(self, why):
+    def _judge_stopped(self, died):
         self._end_judge()
-        return {"error": {"type": "JudgeStopped", "message": f"checking the model stopped: {why}", "where": ""}}
+        return {"error": {"type": "JudgeStopped", "message": f"checking the model stopped: {died['died']}", "where": "",
+                          "died": died["died"], "why": died.get("why")}}
 
     def _end_judge(self):
         judge, self.judge_child = self.judge_child, None
@@ -365,17 +372,20 @@ class Worker:
             if remaining <= 0:
                 which = "submission" if call_deadline >= deadline else "call"
                 seconds = self.limits.wall_seconds if which == "submission" else self.limits.call_seconds
+                why = {"what": "time", "seconds": seconds, "per": which}
                 if judging:
-                    return {"died": f"time limit exceeded ({seconds:g} s per {which})", "stop": Stop.TIME}
-                where = f" while running cell {self.current_cell}" if what == "loaded" and self.current_cell else ""
-                return self._kill(f"time limit exceeded ({seconds:g} s per {which}){where}", Stop.TIME)
+                    return {"died": f"time limit exceeded ({seconds:g} s per {which})", "stop": Stop.TIME, "why": why}
+                cell = self.current_cell if what == "loaded" else None
+                where = f" while running cell {cell}" if cell else ""
+                return self._kill(f"time limit exceeded ({seconds:g} s per {which}){where}", Stop.TIME,
+                                  dict(why, cell=cell))
             sock.settimeout(min(remaining, 1.0))
             try:
                 msg = protocol.unpack_from(sock.recv)
             except socket.timeout:
                 continue
             except (EOFError, OSError, protocol.ProtocolError, ValueError):
-                return {"died": "the judge process stopped", "stop": Stop.GONE} if judging else self._died()
+                return dict(_JUDGE_GONE) if judging else self._died()
             if "progress" in msg:
                 self.current_cell = str(msg["progress"])[:200]
                 continue
@@ -389,14 +399,14 @@ class Worker:
         where = f" while running cell {self.current_cell}" if self.current_cell else ""
         self._kill_everything()
         self.child = None
-        text, stop = _describe_exit(status, self.limits)
-        return {"died": text + where, "stop": stop, "cell": self.current_cell}
+        text, stop, why = _describe_exit(status, self.limits)
+        return {"died": text + where, "stop": stop, "cell": self.current_cell, "why": dict(why, cell=self.current_cell)}
 
-    def _kill(self, reason, stop):
+    def _kill(self, reason, stop, why):
         where_cell = self.current_cell
         self._kill_everything()
         self.child = None
-        return {"died": reason, "stop": stop, "cell": where_cell}
+        return {"died": reason, "stop": stop, "cell": where_cell, "why": why}
 
     def _kill_everything(self):
         """Stop the student's processes; the judge survives only if nothing else of theirs is left."""
@@ -512,11 +522,13 @@ def _kill_uid(uid):
         time.sleep(0.02)
 
 
-def _describe_exit(status, limits) -> tuple[str, Stop]:
+def _describe_exit(status, limits) -> tuple[str, Stop, dict]:
+    """How a child ended: in English words, as a Stop, and as data (its `why`)."""
     if status is None:
-        return "the student process stopped", Stop.GONE
+        return "the student process stopped", Stop.GONE, {"what": "gone"}
     if os.WIFSIGNALED(status):
         sig = os.WTERMSIG(status)
+        why = {"what": "signal", "signal": signal.Signals(sig).name, "seconds": limits.wall_seconds}
         names = {
             signal.SIGSEGV: ("crashed with a segmentation fault (often infinite recursion or a bad native call)",
                              Stop.SIGNAL),
@@ -528,10 +540,10 @@ def _describe_exit(status, limits) -> tuple[str, Stop]:
             signal.SIGFPE: ("crashed with a floating-point exception", Stop.SIGNAL),
         }
         text, stop = names.get(sig, (f"was stopped by signal {signal.Signals(sig).name}", Stop.SIGNAL))
-        return "the student process " + text, stop
+        return "the student process " + text, stop, why
     code = os.WEXITSTATUS(status)
     return (f"the student process exited (exit code {code}): graded code must not call exit() or os._exit()",
-            Stop.EXIT)
+            Stop.EXIT, {"what": "exit", "code": code})
 
 
 def _empty(root, keep=None):

@@ -8,10 +8,12 @@ on honest submissions (see docs/threat-model.md).
 """
 import contextlib
 import io
+import json
 import os
 import pathlib
 import warnings
 
+from .. import language
 from ..kinds import Kind
 from ..run_tests import run_suite
 from ..student import local_student
@@ -22,8 +24,19 @@ def _student_id() -> str:
     return pathlib.Path.cwd().parent.name if os.environ.get("NBGRADER_EXECUTION") == "autograde" else ""
 
 
+def _language(assignment: str) -> str | None:
+    """The edition of the notebook nbgrader is autograding (the kernel runs in its folder), so that
+    the feedback speaks its language; None (the language in force) when it cannot be read."""
+    try:
+        nb = json.loads((pathlib.Path.cwd() / f"{assignment}.ipynb").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return language.of_notebook(nb, default=language.active())
+
+
 def hidden_points(assignment: str, function: str, namespace: dict) -> float:
     student, _ = local_student(namespace=namespace)
+    lang = _language(assignment)
     # nbgrader scores a test cell 0 if anything reached stderr: keep the
     # student's warnings (and TensorFlow's) out of it, down to the file descriptor.
     saved = os.dup(2)
@@ -32,7 +45,8 @@ def hidden_points(assignment: str, function: str, namespace: dict) -> float:
         os.dup2(devnull, 2)
         with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()):
             warnings.simplefilter("ignore")
-            outcomes = run_suite(assignment, student, only_function=function, student_id=_student_id())
+            outcomes = run_suite(assignment, student, only_function=function, student_id=_student_id(),
+                                 language=lang)
     finally:
         os.dup2(saved, 2)
         os.close(saved)
