@@ -6,7 +6,7 @@ statistics taken along the wrong axis cannot pass by accident.
 """
 import numpy as np
 
-from autograder.hidden import KnownMistake, as_array, graded, rng
+from autograder.hidden import N_, KnownMistake, _, as_array, graded, rng
 from autograder.hidden.layers import read_steps, show_steps
 
 from .mistakes import Mistakes
@@ -23,30 +23,31 @@ def _normalise(x, gamma, beta, eps, axis=0, ddof=0, spread=lambda var, eps: np.s
 # Wrong formulas students write, each with the feedback it deserves.
 MISTAKES = [
     (Mistakes.batchnorm_wrong_axis,
-     "your batch normalisation normalises each example (row) across its features. It should normalise each "
-     "feature (column) across the batch: take the mean and variance with axis=0",
+     N_("your batch normalisation normalises each example (row) across its features. It should normalise each "
+        "feature (column) across the batch: take the mean and variance with axis=0"),
      lambda x, g, b, e: _normalise(x, g, b, e, axis=1)),
     (Mistakes.batchnorm_unbiased_variance,
-     "your variance divides by m - 1 (ddof=1). Batch normalisation uses the batch's own, biased variance, "
-     "which divides by the batch size m: np.var's default",
+     N_("your variance divides by m - 1 (ddof=1). Batch normalisation uses the batch's own, biased variance, "
+        "which divides by the batch size m: np.var's default"),
      lambda x, g, b, e: _normalise(x, g, b, e, ddof=1)),
     (Mistakes.batchnorm_eps_outside_sqrt,
-     "you add eps after taking the square root. It belongs inside: divide by sqrt(var + eps)",
+     N_("you add eps after taking the square root. It belongs inside: divide by sqrt(var + eps)"),
      lambda x, g, b, e: _normalise(x, g, b, e, spread=lambda var, eps: np.sqrt(var) + eps)),
     (Mistakes.batchnorm_without_eps,
-     "your normalisation leaves out eps. Divide by sqrt(var + eps): eps keeps a feature that hardly varies "
-     "from being blown up",
+     N_("your normalisation leaves out eps. Divide by sqrt(var + eps): eps keeps a feature that hardly varies "
+        "from being blown up"),
      lambda x, g, b, e: _normalise(x, g, b, e, spread=lambda var, eps: np.sqrt(var))),
     (Mistakes.batchnorm_divides_by_variance,
-     "you divide by the variance; divide by the standard deviation, sqrt(var + eps)",
+     N_("you divide by the variance; divide by the standard deviation, sqrt(var + eps)"),
      lambda x, g, b, e: _normalise(x, g, b, e, spread=lambda var, eps: var + eps)),
 ]
 
 
 def _call(student, x, gamma, beta, *eps):
     out = as_array(student.batchnorm_forward(x, gamma, beta, *eps), "batchnorm_forward")
-    assert out.shape == x.shape, (
-        f"for a batch of shape {x.shape} batchnorm_forward should return that shape, not {out.shape}")
+    assert out.shape == x.shape, _(
+        "for a batch of shape {want} batchnorm_forward should return that shape, not {got}", want=x.shape,
+        got=out.shape)
     return out
 
 
@@ -54,14 +55,14 @@ def _name_the_mistake(out, x, gamma, beta, eps):
     with np.errstate(all="ignore"):
         for name, message, formula in MISTAKES:
             if np.allclose(out, formula(x, gamma, beta, eps), rtol=1e-6, atol=1e-8):
-                raise KnownMistake(name, message)
+                raise KnownMistake(name, _(message))
 
 
 def _expect_formula(out, x, gamma, beta, eps=1e-5, tolerance=1e-6):
     if not np.allclose(out, _normalise(x, gamma, beta, eps), rtol=tolerance, atol=tolerance):
         _name_the_mistake(out, x, gamma, beta, eps)
-        raise AssertionError("batchnorm_forward should give gamma * (x - mean) / sqrt(var + eps) + beta, with the mean "
-                             "and variance of each feature (column) over the batch")
+        raise AssertionError(_("batchnorm_forward should give gamma * (x - mean) / sqrt(var + eps) + beta, with the "
+                               "mean and variance of each feature (column) over the batch"))
 
 
 def _features(d):
@@ -80,8 +81,8 @@ def test_batchnorm_gives_each_feature_mean_beta_and_std_gamma(student):
     # 1% on the spread: the idea is judged here, the exact variance and eps by the tests below
     if not (np.allclose(out.mean(axis=0), beta, atol=1e-6) and np.allclose(out.std(axis=0), gamma, rtol=1e-2)):
         _name_the_mistake(out, x, gamma, beta, 1e-5)
-        raise AssertionError("each feature (column) of the output should have mean beta and standard deviation gamma "
-                             "over the batch")
+        raise AssertionError(_("each feature (column) of the output should have mean beta and standard deviation "
+                               "gamma over the batch"))
 
 
 @graded("batchnorm_forward", points=2)
@@ -96,8 +97,8 @@ def test_batchnorm_handles_a_near_constant_feature(student):
     eps = float(10 ** rng.uniform(-3.5, -2.5))
     out = _call(student, x, gamma, beta, eps)
     if np.allclose(out, _normalise(x, gamma, beta, 1e-5), rtol=1e-6, atol=1e-8):
-        raise Mistakes.batchnorm_ignores_eps("your batchnorm_forward uses 1e-5 whatever eps it is given: use "
-                                             "its eps argument")
+        raise Mistakes.batchnorm_ignores_eps(_("your batchnorm_forward uses 1e-5 whatever eps it is given: use "
+                                               "its eps argument"))
     _expect_formula(out, x, gamma, beta, eps)
 
 
@@ -122,8 +123,8 @@ def test_batchnorm_leaves_its_input_alone(student):
     student.batchnorm_forward(held, *_features(d))
     if not np.array_equal(student.probe("values", held), x):
         raise KnownMistake(Mistakes.batchnorm_modifies_input,
-                           "your batchnorm_forward changes the array it is given (x -= mean works in place). Compute "
-                           "a new array instead: (x - mean) / np.sqrt(var + eps)")
+                           _("your batchnorm_forward changes the array it is given (x -= mean works in place). "
+                             "Compute a new array instead: (x - mean) / np.sqrt(var + eps)"))
 
 
 # -- build_bn_model -----------------------------------------------------------------
@@ -145,10 +146,11 @@ def test_bn_model_outputs_class_probabilities(student):
     """the model gives one probability per class, summing to 1"""
     model, input_dim, num_classes = _build(student)
     n = int(rng.integers(5, 20))
-    out = as_array(student.probe("predict", model, rng.normal(size=(n, input_dim)), training=False), "the model")
-    assert out.shape == (n, num_classes), (
-        f"{n} rows and {num_classes} classes should give an output of shape ({n}, {num_classes}), not {out.shape}")
-    assert np.all(out >= 0) and np.allclose(out.sum(axis=1), 1.0, atol=1e-4), (
+    out = as_array(student.probe("predict", model, rng.normal(size=(n, input_dim)), training=False), _("the model"))
+    assert out.shape == (n, num_classes), _(
+        "{n} rows and {num_classes} classes should give an output of shape ({n}, {num_classes}), not {got}", n=n,
+        num_classes=num_classes, got=out.shape)
+    assert np.all(out >= 0) and np.allclose(out.sum(axis=1), 1.0, atol=1e-4), _(
         "each row of the output should be class probabilities that add up to 1: end with Dense(num_classes, softmax)")
 
 
@@ -157,9 +159,9 @@ def test_bn_model_has_the_basic_layer_sizes(student):
     """the Dense layers have 256, 128, 64 and num_classes units"""
     model, input_dim, num_classes = _build(student)
     units = [value for kind, value in read_steps(student.probe("describe_model", model, input_dim)) if kind == "dense"]
-    assert units == [256, 128, 64, num_classes], (
-        f"the Dense layers should have 256, 128, 64 and num_classes ({num_classes}) units, like build_basic_model, "
-        f"not {units}")
+    assert units == [256, 128, 64, num_classes], _(
+        "the Dense layers should have 256, 128, 64 and num_classes ({num_classes}) units, like build_basic_model, "
+        "not {units}", num_classes=num_classes, units=units)
 
 
 @graded("build_bn_model", points=3)
@@ -169,21 +171,22 @@ def test_bn_model_normalises_between_dense_and_relu(student):
     steps = read_steps(student.probe("describe_model", model, input_dim))
     if any(a == ("act", "relu") and b[0] == "bn" for a, b in zip(steps, steps[1:])):
         raise KnownMistake(Mistakes.bn_after_activation,
-                           "batch normalisation comes after the activation. It belongs between the Dense layer and "
-                           "its ReLU: Dense(units) with no activation, then BatchNormalization(), then "
-                           f"Activation('relu'). Your model is {show_steps(steps)}")
+                           _("batch normalisation comes after the activation. It belongs between the Dense layer and "
+                             "its ReLU: Dense(units) with no activation, then BatchNormalization(), then "
+                             "Activation('relu'). Your model is {model}", model=show_steps(steps)))
     want = _wanted(num_classes)
-    assert steps == want, f"the model should be {show_steps(want)}, but it is {show_steps(steps)}"
+    assert steps == want, _("the model should be {want}, but it is {got}", want=show_steps(want),
+                            got=show_steps(steps))
 
 
 @graded("build_bn_model", points=1)
 def test_bn_model_uses_batch_statistics_in_training(student):
     """in training the model normalises with the batch's own statistics"""
-    model, input_dim, _ = _build(student)
+    model, input_dim, unused = _build(student)
     # a shifted, stretched batch: its statistics are far from a new layer's moving averages (mean 0, variance 1)
     x = rng.normal(3.0, 2.0, size=(int(rng.integers(32, 64)), input_dim))
-    inference = as_array(student.probe("predict", model, x, training=False), "the model")
-    training = as_array(student.probe("predict", model, x, training=True), "the model")
-    assert not np.allclose(inference, training, atol=1e-4), (
+    inference = as_array(student.probe("predict", model, x, training=False), _("the model"))
+    training = as_array(student.probe("predict", model, x, training=True), _("the model"))
+    assert not np.allclose(inference, training, atol=1e-4), _(
         "a new model with batch normalisation should give different outputs in training mode (batch statistics) and "
         "in inference mode (moving averages); yours gives the same: does it have BatchNormalization layers?")

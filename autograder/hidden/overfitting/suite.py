@@ -8,7 +8,7 @@ gets full marks.
 """
 import numpy as np
 
-from autograder.hidden import KnownMistake, graded, rng
+from autograder.hidden import KnownMistake, _, graded, rng
 from autograder.hidden.layers import dense_activations
 
 from .mistakes import Mistakes
@@ -53,7 +53,7 @@ def _as_pairs(out, degrees):
     # reshape rather than check the nesting: a NumPy scalar may cross the wire as a one-element array
     got = np.asarray(out, dtype=float)
     assert got.size == 2 * len(degrees), (
-        f"expected one (train_mse, val_mse) pair per degree, {len(degrees)} pairs for {len(degrees)} degrees")
+        _("expected one (train_mse, val_mse) pair per degree, {n} pairs for {n} degrees", n=len(degrees)))
     return got.reshape(len(degrees), 2)
 
 
@@ -62,14 +62,14 @@ def _diagnose_polynomial(got, column, problem):
     x_tr, y_tr, x_va, y_va, degrees = problem
     right = _errors(*problem)
     wrong = {
-        Mistakes.rmse_not_mse: (np.sqrt(right), "you return the root of the mean squared error; return the MSE itself"),
+        Mistakes.rmse_not_mse: (np.sqrt(right), _("you return the root of the mean squared error; return the MSE itself")),
         Mistakes.sum_not_mean: (right * np.array([len(x_tr), len(x_va)]),
-                         "you return the sum of squared errors; divide by the number of points (the mean)"),
-        Mistakes.swapped_train_val: (right[:, ::-1], "your pairs are (validation, training); return (train_mse, val_mse)"),
+                         _("you return the sum of squared errors; divide by the number of points (the mean)")),
+        Mistakes.swapped_train_val: (right[:, ::-1], _("your pairs are (validation, training); return (train_mse, val_mse)")),
         Mistakes.fitted_on_validation: (_errors(*problem, fit_x=x_va, fit_y=y_va),
-                                 "your polynomial is fitted to the validation points; fit it to the training points only"),
+                                 _("your polynomial is fitted to the validation points; fit it to the training points only")),
         Mistakes.degree_off_by_one: (_errors(*problem, degree_shift=-1),
-                              "your polynomials have one degree less than asked; degree d has d + 1 coefficients"),
+                              _("your polynomials have one degree less than asked; degree d has d + 1 coefficients")),
     }
     for name, (values, message) in wrong.items():
         if np.allclose(got[:, column], values[:, column], rtol=1e-6, atol=1e-12):
@@ -81,7 +81,7 @@ def test_polynomial_errors_gives_a_pair_per_degree(student):
     """polynomial_errors returns one (train, validation) pair of non-negative numbers per degree"""
     problem = _curve_problem()
     got = _as_pairs(student.polynomial_errors(*problem), problem[4])
-    assert np.all(np.isfinite(got)) and np.all(got >= 0), "mean squared errors are finite and never negative"
+    assert np.all(np.isfinite(got)) and np.all(got >= 0), _("mean squared errors are finite and never negative")
 
 
 def _check_error_column(student, column: int, message: str):
@@ -96,15 +96,16 @@ def _check_error_column(student, column: int, message: str):
 @graded("polynomial_errors", points=1)
 def test_polynomial_errors_training_error(student):
     """the training error is the MSE of the least-squares fit on the training points"""
-    _check_error_column(student, 0, "the training errors do not match the mean squared error of a least-squares "
-                        "polynomial of each degree (in the order the degrees were given) on the training points")
+    _check_error_column(student, 0, _("the training errors do not match the mean squared error of a least-squares "
+                                      "polynomial of each degree (in the order the degrees were given) on the training "
+                                      "points"))
 
 
 @graded("polynomial_errors", points=1)
 def test_polynomial_errors_validation_error(student):
     """the validation error is the MSE of the training fit on the validation points"""
-    _check_error_column(student, 1, "the validation errors do not match the mean squared error, on the validation "
-                        "points, of the polynomial fitted to the training points")
+    _check_error_column(student, 1, _("the validation errors do not match the mean squared error, on the validation "
+                                      "points, of the polynomial fitted to the training points"))
 
 
 # -- best_epoch ---------------------------------------------------------------
@@ -117,17 +118,18 @@ def _loss_curve():
 
 def _diagnose_epoch(got, losses, want):
     if got == want - 1:
-        raise Mistakes.counted_from_zero("epochs count from 1: the first epoch is epoch 1, not 0")
+        raise Mistakes.counted_from_zero(_("epochs count from 1: the first epoch is epoch 1, not 0"))
     if got in (int(np.argmax(losses)), int(np.argmax(losses)) + 1):
-        raise Mistakes.picked_highest_loss("you picked the epoch with the highest loss; the best has the lowest")
+        raise Mistakes.picked_highest_loss(_("you picked the epoch with the highest loss; the best has the lowest"))
     if np.isclose(got, np.min(losses)):
-        raise Mistakes.returned_the_loss("you returned the lowest loss itself; return its epoch number")
+        raise Mistakes.returned_the_loss(_("you returned the lowest loss itself; return its epoch number"))
 
 
 def _as_epoch(got):
     # a NumPy integer may cross the wire as a one-element array, so judge the value, not its type
     value = np.asarray(got)
-    assert value.size == 1 and value.dtype.kind in "iu", f"best_epoch should return a whole number (an epoch), not {got!r}"
+    assert value.size == 1 and value.dtype.kind in "iu", _(
+        "best_epoch should return a whole number (an epoch), not {got!r}", got=got)
     return int(value.reshape(()))
 
 
@@ -139,7 +141,7 @@ def test_best_epoch_finds_the_lowest_loss(student):
     got = np.asarray(student.best_epoch([float(v) for v in losses]))
     if got.size == 1 and got.dtype.kind in "iuf" and got.reshape(()) != want:
         _diagnose_epoch(float(got.reshape(())), losses, want)
-    assert _as_epoch(got) == want, "that is not the epoch (counted from 1) with the lowest validation loss"
+    assert _as_epoch(got) == want, _("that is not the epoch (counted from 1) with the lowest validation loss")
 
 
 @graded("best_epoch", points=1)
@@ -150,8 +152,8 @@ def test_best_epoch_prefers_the_earliest_tie(student):
     losses[[first, second]] = losses.min() - rng.uniform(0.01, 0.1)
     got = _as_epoch(student.best_epoch([float(v) for v in losses]))
     if got == second + 1:
-        raise Mistakes.tie_goes_to_latest("on a tie you return the latest epoch; the earliest should win")
-    assert got == first + 1, "that is not the earliest epoch (counted from 1) with the lowest validation loss"
+        raise Mistakes.tie_goes_to_latest(_("on a tie you return the latest epoch; the earliest should win"))
+    assert got == first + 1, _("that is not the earliest epoch (counted from 1) with the lowest validation loss")
 
 
 @graded("best_epoch", points=1)
@@ -160,7 +162,7 @@ def test_best_epoch_accepts_an_array(student):
     losses = _loss_curve().astype("float32")
     got = _as_epoch(student.best_epoch(losses))
     assert got == int(np.argmin(losses)) + 1, (
-        "given a NumPy array, best_epoch should return the epoch (counted from 1) with the lowest loss")
+        _("given a NumPy array, best_epoch should return the epoch (counted from 1) with the lowest loss"))
 
 
 # -- build_overfit_model ------------------------------------------------------
@@ -181,38 +183,41 @@ def test_overfit_model_outputs_a_probability(student):
     input_dim = int(rng.integers(20, 100))
     model, info = _describe(student, input_dim)
     assert info["output_shape"] == [3, 1], (
-        f"3 rows in should give an output of shape (3, 1), one probability per row, not {tuple(info['output_shape'])}")
+        _("3 rows in should give an output of shape (3, 1), one probability per row, not {shape}",
+          shape=tuple(info["output_shape"])))
     acts = dense_activations(info["layers"])
     if acts and acts[-1] != "sigmoid":
-        raise Mistakes.output_not_sigmoid("the output layer should use a sigmoid, so the output is a probability")
+        raise Mistakes.output_not_sigmoid(_("the output layer should use a sigmoid, so the output is a probability"))
     out = student.probe("predict", model, rng.normal(0, 3, size=(16, input_dim)), training=False)
-    assert np.all((out >= 0) & (out <= 1)), "the model's outputs should be probabilities between 0 and 1"
+    assert np.all((out >= 0) & (out <= 1)), _("the model's outputs should be probabilities between 0 and 1")
 
 
 @graded("build_overfit_model", points=1)
 def test_overfit_model_is_deep(student):
     """the model has at least 4 hidden Dense layers, each with a nonlinear activation"""
     input_dim = int(rng.integers(20, 100))
-    _, info = _describe(student, input_dim)
+    unused, info = _describe(student, input_dim)
     hidden = dense_activations(info["layers"])[:-1]
     if len(hidden) < 4:
         raise KnownMistake(Mistakes.too_few_hidden_layers,
-                           f"the model has {len(hidden)} hidden Dense layers before its output layer; it needs at least 4")
+                           _("the model has {n} hidden Dense layers before its output layer; it needs at least 4",
+                             n=len(hidden)))
     if "linear" in hidden:
         raise KnownMistake(Mistakes.hidden_layer_without_activation,
-                           "a hidden Dense layer has no activation; without one, stacked layers collapse into a single "
-                           "linear map (use activation='relu')")
+                           _("a hidden Dense layer has no activation; without one, stacked layers collapse into a "
+                             "single linear map (use activation='relu')"))
 
 
 @graded("build_overfit_model", points=1)
 def test_overfit_model_has_many_parameters(student):
     """the model has at least 5 times the parameters of the basic model, for any input size"""
     input_dim = int(rng.integers(20, 100))
-    _, info = _describe(student, input_dim)
+    unused, info = _describe(student, input_dim)
     dense = [layer for layer in info["layers"] if layer["kind"] == "Dense"]
     assert dense and dense[0]["kernel_shape"][0] == input_dim, (
-        "the first Dense layer should take input_dim features; build the model for the input_dim it is given")
+        _("the first Dense layer should take input_dim features; build the model for the input_dim it is given"))
     if info["params"] < 5 * _basic_params(input_dim):
         raise KnownMistake(Mistakes.too_few_parameters,
-                           "for some input sizes the model has fewer than 5 times the basic model's "
-                           "16 * (input_dim + 1) + 17 parameters; make the first hidden layer wider (80 units or more)")
+                           _("for some input sizes the model has fewer than 5 times the basic model's "
+                             "16 * (input_dim + 1) + 17 parameters; make the first hidden layer wider (80 units or "
+                             "more)"))

@@ -9,14 +9,36 @@ class, a lambda or L1L2, gets full marks when it charges the right amount.
 """
 import numpy as np
 
-from autograder.hidden import KnownMistake, graded, rng
+from autograder.hidden import KnownMistake, N_, _, graded, rng
 from autograder.hidden.layers import dense_activations
 
 from .mistakes import Mistakes
 
 DEFAULT_RATIO = 0.001
 MEASURES = {"l1": lambda w: float(np.sum(np.abs(w))), "l2": lambda w: float(np.sum(np.square(w)))}
-IN_WORDS = {"l1": "the sum of |w|", "l2": "the sum of w²"}
+# each message names the measure of its own kind, so that it is one whole sentence to translate
+NOT_THE_PENALTY = {
+    "l1": N_("l1_penalty should be lam times the sum of |w| over every entry of every array"),
+    "l2": N_("l2_penalty should be lam times the sum of w² over every entry of every array"),
+}
+OTHER_MEASURE = {
+    "l1": N_("the penalty is the sum of w²; an L1 model charges ratio times the sum of |w|"),
+    "l2": N_("the penalty is the sum of |w|; an L2 model charges ratio times the sum of w²"),
+}
+OTHER_MEASURE_HALVED = {
+    "l1": N_("the penalty is ½ ratio × the sum of w²; an L1 model charges ratio times the sum of |w|"),
+    "l2": N_("the penalty is ½ ratio × the sum of |w|; an L2 model charges ratio times the sum of w²"),
+}
+CHARGES_ANOTHER_AMOUNT = {  # (kind, the default ratio?)
+    ("l1", True): N_("with the default ratio, 0.001, each hidden layer should be charged ratio times the sum of |w| "
+                     "of its kernel; your model charges a different amount"),
+    ("l1", False): N_("for a given ratio each hidden layer should be charged ratio times the sum of |w| "
+                      "of its kernel; your model charges a different amount"),
+    ("l2", True): N_("with the default ratio, 0.001, each hidden layer should be charged ratio times the sum of w² "
+                     "of its kernel; your model charges a different amount"),
+    ("l2", False): N_("for a given ratio each hidden layer should be charged ratio times the sum of w² "
+                      "of its kernel; your model charges a different amount"),
+}
 
 
 # -- l1_penalty and l2_penalty -------------------------------------------------
@@ -26,14 +48,16 @@ def _number(value, function):
     try:
         value = np.asarray(value, dtype=float)
     except (TypeError, ValueError):  # a list of arrays, say: not something the grader failed on
-        raise AssertionError(f"{function} should return one number, not a {type(value).__name__}") from None
-    assert value.size == 1, f"{function} should return one number for all the arrays together, not {value.size} numbers"
+        raise AssertionError(_("{function} should return one number, not a {kind}",
+                               function=function, kind=type(value).__name__)) from None
+    assert value.size == 1, _("{function} should return one number for all the arrays together, not {count} numbers",
+                              function=function, count=value.size)
     return float(value.reshape(()))
 
 
 def _random_weights():
     """2 to 5 arrays of mixed signs and shapes (1 to 3 dimensions), like the kernels of several layers."""
-    shapes = [tuple(int(n) for n in rng.integers(1, 40, size=rng.integers(1, 4))) for _ in range(rng.integers(2, 6))]
+    shapes = [tuple(int(n) for n in rng.integers(1, 40, size=rng.integers(1, 4))) for unused in range(rng.integers(2, 6))]
     return [rng.normal(0, rng.uniform(0.1, 2.0), size=shape) for shape in shapes]
 
 
@@ -41,19 +65,20 @@ def _penalty_mistakes(kind, weights, lam):
     """Common wrong recipes: name -> (value, message)."""
     flat = np.concatenate([np.ravel(w) for w in weights])
     mistakes = {
-        Mistakes.mean_not_sum: (lam * MEASURES[kind](flat) / flat.size, "you averaged over the weights; add them up instead"),
-        Mistakes.only_first_array: (lam * MEASURES[kind](weights[0]), "only the first array was counted; add up every array in the list"),
-        Mistakes.lambda_missing: (MEASURES[kind](flat), "the penalty is not multiplied by lam"),
+        Mistakes.mean_not_sum: (lam * MEASURES[kind](flat) / flat.size, _("you averaged over the weights; add them up instead")),
+        Mistakes.only_first_array: (lam * MEASURES[kind](weights[0]), _("only the first array was counted; add up every array in the list")),
+        Mistakes.lambda_missing: (MEASURES[kind](flat), _("the penalty is not multiplied by lam")),
     }
     if kind == "l1":
-        mistakes[Mistakes.missing_abs] = (lam * float(np.sum(flat)), "negative weights must add to the penalty too: sum |w|, not w")
-        mistakes[Mistakes.squared_not_abs] = (lam * MEASURES["l2"](flat), "you summed w²; the L1 penalty sums |w|")
+        mistakes[Mistakes.missing_abs] = (lam * float(np.sum(flat)), _("negative weights must add to the penalty too: sum |w|, not w"))
+        mistakes[Mistakes.squared_not_abs] = (lam * MEASURES["l2"](flat), _("you summed w²; the L1 penalty sums |w|"))
     else:
         mistakes[Mistakes.l2_half_factor] = (0.5 * lam * MEASURES["l2"](flat),
-                                      "you computed lam * ½ Σw²; Keras's L2 penalty has no ½: lam * Σw²")
+                                      _("you computed lam * ½ Σw²; Keras's L2 penalty has no ½: lam * Σw²"))
         mistakes[Mistakes.norm_not_squared] = (lam * np.sqrt(MEASURES["l2"](flat)),
-                                        "you took the square root (the norm); the L2 penalty is lam * Σw², not lam * √Σw²")
-        mistakes[Mistakes.abs_not_square] = (lam * MEASURES["l1"](flat), "you summed |w|; the L2 penalty sums w²")
+                                        _("you took the square root (the norm); the L2 penalty is lam * Σw², "
+                                          "not lam * √Σw²"))
+        mistakes[Mistakes.abs_not_square] = (lam * MEASURES["l1"](flat), _("you summed |w|; the L2 penalty sums w²"))
     return mistakes
 
 
@@ -66,7 +91,7 @@ def _check_penalty_value(student, kind):
         for name, (value, message) in _penalty_mistakes(kind, weights, lam).items():
             if np.isclose(got, value, rtol=1e-6):
                 raise KnownMistake(name, message)
-        raise AssertionError(f"{function} should be lam times {IN_WORDS[kind]} over every entry of every array")
+        raise AssertionError(_(NOT_THE_PENALTY[kind]))
 
 
 def _check_lambda_scaling(student, kind):
@@ -76,9 +101,9 @@ def _check_lambda_scaling(student, kind):
     once = _number(student.call(function, weights, lam), function)
     twice = _number(student.call(function, weights, 2 * lam), function)
     if np.isclose(once, twice, rtol=1e-6):
-        raise Mistakes.lambda_missing("the penalty does not change with lam; multiply it by lam")
-    assert np.isclose(zero, 0.0, atol=1e-12), "with lam = 0 there should be no penalty at all"
-    assert np.isclose(twice, 2 * once, rtol=1e-6), "doubling lam should double the penalty"
+        raise Mistakes.lambda_missing(_("the penalty does not change with lam; multiply it by lam"))
+    assert np.isclose(zero, 0.0, atol=1e-12), _("with lam = 0 there should be no penalty at all")
+    assert np.isclose(twice, 2 * once, rtol=1e-6), _("doubling lam should double the penalty")
 
 
 @graded("l1_penalty", points=1)
@@ -101,11 +126,12 @@ def test_l1_penalty_charges_negative_weights(student):
     negative = _number(student.l1_penalty([-w for w in weights], lam), "l1_penalty")
     doubled = _number(student.l1_penalty([2 * w for w in weights], lam), "l1_penalty")
     if np.isclose(negative, -positive, rtol=1e-6):
-        raise Mistakes.missing_abs("negative weights lower your penalty; the L1 penalty sums |w|")
-    assert np.isclose(negative, positive, rtol=1e-6) and positive > 0, "flipping the sign of every weight should not change the L1 penalty"
+        raise Mistakes.missing_abs(_("negative weights lower your penalty; the L1 penalty sums |w|"))
+    assert np.isclose(negative, positive, rtol=1e-6) and positive > 0, (
+        _("flipping the sign of every weight should not change the L1 penalty"))
     if np.isclose(doubled, 4 * positive, rtol=1e-6):
-        raise Mistakes.squared_not_abs("doubling the weights quadrupled your penalty: that is L2; L1 sums |w|")
-    assert np.isclose(doubled, 2 * positive, rtol=1e-6), "doubling every weight should double the L1 penalty"
+        raise Mistakes.squared_not_abs(_("doubling the weights quadrupled your penalty: that is L2; L1 sums |w|"))
+    assert np.isclose(doubled, 2 * positive, rtol=1e-6), _("doubling every weight should double the L1 penalty")
 
 
 @graded("l2_penalty", points=1)
@@ -129,9 +155,10 @@ def test_l2_penalty_grows_with_the_square(student):
     if np.isclose(doubled, 2 * base, rtol=1e-6):
         used_abs = np.isclose(base, lam * sum(MEASURES["l1"](w) for w in weights), rtol=1e-6)
         raise KnownMistake(Mistakes.abs_not_square if used_abs else Mistakes.norm_not_squared,
-                           "doubling the weights only doubled your penalty; the L2 penalty sums the squares, lam * Σw²")
+                           _("doubling the weights only doubled your penalty; the L2 penalty sums the squares, "
+                             "lam * Σw²"))
     assert base > 0 and np.isclose(doubled, 4 * base, rtol=1e-6), (
-        "doubling every weight (and flipping its sign) should multiply the L2 penalty by four")
+        _("doubling every weight (and flipping its sign) should multiply the L2 penalty by four"))
 
 
 # -- build_l1_model and build_l2_model -------------------------------------------
@@ -147,14 +174,14 @@ def _check_architecture(student, function):
     info = student.probe("describe_model", _build(student, function, input_dim), input_dim, seed=0)
     dense = [layer for layer in info["layers"] if layer["kind"] == "Dense"]
     units = [layer["units"] for layer in dense]
-    assert units == [128, 128, 1], f"expected Dense layers of 128, 128 and 1 units, found {units}"
-    assert dense[0]["kernel_shape"][0] == input_dim, "the first layer should take input_dim features"
+    assert units == [128, 128, 1], _("expected Dense layers of 128, 128 and 1 units, found {units}", units=units)
+    assert dense[0]["kernel_shape"][0] == input_dim, _("the first layer should take input_dim features")
     acts = dense_activations(info["layers"])
     if acts[:2] != ["relu", "relu"]:
-        raise Mistakes.hidden_not_relu(f"both hidden layers should use ReLU; found {acts[:2]}")
+        raise Mistakes.hidden_not_relu(_("both hidden layers should use ReLU; found {found}", found=acts[:2]))
     if acts[2] != "sigmoid":
-        raise Mistakes.output_not_sigmoid("the output layer should use a sigmoid, so the output is a probability")
-    assert info["output_shape"] == [3, 1], "3 rows in should give an output of shape (3, 1)"
+        raise Mistakes.output_not_sigmoid(_("the output layer should use a sigmoid, so the output is a probability"))
+    assert info["output_shape"] == [3, 1], _("3 rows in should give an output of shape (3, 1)")
 
 
 def _penalty_diagnosis(kind, ratio, charged, kernels):
@@ -163,22 +190,24 @@ def _penalty_diagnosis(kind, ratio, charged, kernels):
     total = {k: sum(f(w) for w in kernels) for k, f in MEASURES.items()}
     candidates = [
         (Mistakes.no_hidden_penalty, 0.0,
-         "your model adds no penalty for its hidden layers' weights: give each hidden Dense layer a kernel_regularizer"),
+         _("your model adds no penalty for its hidden layers' weights: give each hidden Dense layer a "
+           "kernel_regularizer")),
         (getattr(Mistakes, f"{kind}_model_uses_{other}"), ratio * total[other],
-         f"the penalty is {IN_WORDS[other]}; an {kind.upper()} model charges ratio times {IN_WORDS[kind]}"),
+         _(OTHER_MEASURE[kind])),
         (getattr(Mistakes, f"{kind}_model_uses_{other}"), 0.5 * ratio * total[other],
-         f"the penalty is ½ ratio × {IN_WORDS[other]}; an {kind.upper()} model charges ratio times {IN_WORDS[kind]}"),
+         _(OTHER_MEASURE_HALVED[kind])),
         (Mistakes.hidden_layer_not_penalised, ratio * MEASURES[kind](kernels[0]),
-         "only the first hidden layer is penalised; give both hidden layers the kernel_regularizer"),
+         _("only the first hidden layer is penalised; give both hidden layers the kernel_regularizer")),
         (Mistakes.hidden_layer_not_penalised, ratio * MEASURES[kind](kernels[-1]),
-         "only the last hidden layer is penalised; give both hidden layers the kernel_regularizer"),
+         _("only the last hidden layer is penalised; give both hidden layers the kernel_regularizer")),
     ]
     if kind == "l2":
         candidates.append((Mistakes.l2_half_factor, 0.5 * ratio * total["l2"],
-                           "your penalty is ½ ratio Σw²; Keras's L2 (keras.regularizers.L2) is ratio Σw², with no ½"))
+                           _("your penalty is ½ ratio Σw²; Keras's L2 (keras.regularizers.L2) is ratio Σw², "
+                             "with no ½")))
     if ratio != DEFAULT_RATIO:
         candidates.append((Mistakes.ratio_ignored, DEFAULT_RATIO * total[kind],
-                           "the penalty uses 0.001 whatever ratio is passed; use the ratio argument"))
+                           _("the penalty uses 0.001 whatever ratio is passed; use the ratio argument")))
     for name, value, message in candidates:
         if np.isclose(charged, value, rtol=1e-4, atol=1e-9):
             raise KnownMistake(name, message)
@@ -189,11 +218,11 @@ def _check_hidden_penalty(student, function, kind, ratio=None):
     model = _build(student, function, input_dim, ratio)
     info = student.probe("describe_model", model, input_dim, seed=seed)
     if any(layer.get("activity_regularized") for layer in info["layers"]):
-        raise Mistakes.activity_not_kernel("penalise the weights with kernel_regularizer, "
-                                           "not the layer outputs with activity_regularizer")
+        raise Mistakes.activity_not_kernel(_("penalise the weights with kernel_regularizer, "
+                                             "not the layer outputs with activity_regularizer"))
     charged = student.probe("regularization_loss", model, input_dim, seed)
     dense = [(i, layer) for i, layer in enumerate(info["layers"]) if layer["kind"] == "Dense"]
-    assert len(dense) >= 2, "the model should have hidden Dense layers for the penalty to act on"
+    assert len(dense) >= 2, _("the model should have hidden Dense layers for the penalty to act on")
     # the output layer's own penalty is judged by its own test, so it does not count here
     charged -= dense[-1][1]["kernel_penalty"] or 0.0
     # the probes drew each kernel from default_rng(seed + layer index) and charged it as float32
@@ -205,9 +234,7 @@ def _check_hidden_penalty(student, function, kind, ratio=None):
     # so rtol 1e-4 leaves a wide margin, and every wrong recipe below is off by 5% or more
     if not np.isclose(charged, want, rtol=1e-4):
         _penalty_diagnosis(kind, ratio_used, charged, kernels)
-        given = "with the default ratio, 0.001," if ratio is None else "for a given ratio"
-        raise AssertionError(f"{given} each hidden layer should be charged ratio times {IN_WORDS[kind]} of its "
-                             f"kernel; your model charges a different amount")
+        raise AssertionError(_(CHARGES_ANOTHER_AMOUNT[kind, ratio is None]))
 
 
 def _check_output_free(student, function):
@@ -216,7 +243,7 @@ def _check_output_free(student, function):
     last = [layer for layer in info["layers"] if layer["kind"] == "Dense"][-1]
     if (last["kernel_penalty"] or 0.0) != 0.0 or last["bias_regularized"] or last["activity_regularized"]:
         raise KnownMistake(Mistakes.output_layer_penalised,
-                           "the output layer should carry no penalty; regularise the two hidden layers only")
+                           _("the output layer should carry no penalty; regularise the two hidden layers only"))
 
 
 def _random_ratio():
