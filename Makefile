@@ -25,7 +25,9 @@ quick: setup
 	$(PY) -m pytest -q -m "not slow"
 
 release: setup
-	$(PY) -m autograder release
+	$(PY) -m autograder messages
+	$(PY) -m autograder release --language en
+	$(PY) -m autograder release --language ko
 
 leakcheck:
 	python3 ../shared/hooks/leakcheck.py

@@ -123,10 +123,10 @@ def check_results(doc: dict):
 def course_files(assignment: str, root: pathlib.Path = course.REPO_ROOT) -> list[tuple[pathlib.Path, str]]:
     """(file, name in the zip) for what grading `assignment` needs: the package with
     only this assignment's hidden folder (without its variants and experiment test), the
-    source notebook folder (the grader's template; symlinks followed), the helper modules
-    and the install files."""
+    source notebook folder of every edition (the grader's templates; symlinks followed), the
+    helper modules with their catalogues, and the install files."""
     root = pathlib.Path(root)
-    notebook = course.source_notebook(assignment, root)
+    course.source_notebook(assignment, root)  # the course's own edition must be there
     suite = root / "autograder" / "hidden" / assignment / "suite.py"
     if not suite.is_file():
         raise course.CourseError(f"the hidden suite {suite} is missing")
@@ -135,8 +135,12 @@ def course_files(assignment: str, root: pathlib.Path = course.REPO_ROOT) -> list
         if not path.is_file():
             raise course.CourseError(f"{path} is missing; the autograder cannot be installed without it")
     package = [p for p in sorted((root / "autograder").rglob("*")) if p.is_file() and _wanted(p, suite)]
-    notebooks = [p for p in sorted(notebook.parent.rglob("*")) if p.is_file() and _wanted(p, suite)]
-    return [(p, p.relative_to(root).as_posix()) for p in files + package + notebooks]
+    # every edition's notebook: a submission is compared with the edition it came from
+    folders = [root / course.edition_folder("source", lang) / assignment for lang in course.editions(root)]
+    notebooks = [p for folder in folders if folder.is_dir() for p in sorted(folder.rglob("*"))
+                 if p.is_file() and _wanted(p, suite)]
+    catalogues = sorted((root / "locale").rglob("*.mo"))  # what checks.py prints, in the sandbox too
+    return [(p, p.relative_to(root).as_posix()) for p in files + package + notebooks + catalogues]
 
 
 def _wanted(path: pathlib.Path, suite: pathlib.Path) -> bool:

@@ -78,12 +78,13 @@ def _source(cell) -> str:
     return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
 
 
-def student_notebook(assignment: str, root: pathlib.Path = course.REPO_ROOT) -> dict:
-    """The notebook a student starts from: release/ if generated, else source/ stripped."""
-    released = pathlib.Path(root) / "release" / assignment / f"{assignment}.ipynb"
+def student_notebook(assignment: str, root: pathlib.Path = course.REPO_ROOT, lang: str = "en") -> dict:
+    """The notebook a student of `lang`'s edition starts from: its release folder's if generated,
+    else its source notebook stripped."""
+    released = pathlib.Path(root) / course.edition_folder("release", lang) / assignment / f"{assignment}.ipynb"
     if released.exists():
         return json.loads(released.read_text(encoding="utf-8"))
-    nb = json.loads(course.source_notebook(assignment, root).read_text(encoding="utf-8"))
+    nb = json.loads(course.source_notebook(assignment, root, lang).read_text(encoding="utf-8"))
     for cell in nb["cells"]:
         text = _HIDDEN.sub("", _source(cell))
         cell["source"] = _SOLUTION.sub(lambda m: f"{m.group(1)}raise NotImplementedError()\n", text)

@@ -1,0 +1,1 @@
+../../../../../locale/ko/LC_MESSAGES/course.mo
