@@ -157,7 +157,7 @@ def secret_lines(root: pathlib.Path) -> set[str]:
     solution and hidden-test blocks of its source notebooks, and the asserts of its hidden suites."""
     secrets = set()
     block = re.compile(r"### BEGIN (SOLUTION|HIDDEN TESTS)\n(.*?)### END \1", re.S)
-    for nb in (root / "source").glob("*/*.ipynb"):
+    for nb in (nb for lang in course.editions(root) for nb in (root / course.edition_folder("source", lang)).glob("*/*.ipynb")):
         for cell in json.loads(nb.read_text())["cells"]:
             for _, body in block.findall("".join(cell["source"])):
                 secrets |= {s.strip() for s in body.splitlines() if len(s.strip()) > 24}
@@ -168,11 +168,13 @@ def secret_lines(root: pathlib.Path) -> set[str]:
 
 
 def leaks(root: pathlib.Path) -> list[str]:
-    """Every file under root/release that holds a solution marker or a secret line."""
+    """Every file under every edition's release folder that holds a solution marker or a secret line."""
     secrets = secret_lines(root)
     assert secrets, "the secret lines should not be empty"
     found = []
-    for f in (root / "release").rglob("*"):
+    released = [f for lang in course.editions(root) for f in (root / course.edition_folder("release", lang)).rglob("*")]
+    assert released, "there should be released files to check"
+    for f in released:
         if f.is_file():
             text = f.read_text(errors="replace")
             found += [f"{f}: marker {m}" for m in MARKERS if m in text]

@@ -1,4 +1,5 @@
-"""The notebooks themselves, run as students and instructors run them (slow: real kernels)."""
+"""The notebooks themselves, in both editions, run as students and instructors run them (slow: real kernels)."""
+import gettext
 import os
 import pathlib
 import shutil
@@ -12,23 +13,27 @@ from nbclient import NotebookClient
 from autograder import course
 
 ROOT = course.REPO_ROOT
+EDITIONS = course.editions(ROOT)
 pytestmark = pytest.mark.slow
+NOT_IMPLEMENTED = "{name}: not implemented yet. Replace `raise NotImplementedError()` with your code."
 
 
 def _env():
     return dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"])
 
 
+@pytest.mark.parametrize("lang", EDITIONS)
 @pytest.mark.parametrize("assignment", course.ASSIGNMENTS)
-def test_source_notebook_passes_nbgrader_validate(assignment):
+def test_source_notebook_passes_nbgrader_validate(assignment, lang):
     """Runs top to bottom; every test cell (public checks and the hidden bridge) passes."""
-    proc = subprocess.run([sys.executable, "-m", "nbgrader", "validate", str(course.source_notebook(assignment))],
-                          cwd=ROOT / "source" / assignment, env=_env(), capture_output=True, text=True, timeout=600)
+    path = course.source_notebook(assignment, ROOT, lang)
+    proc = subprocess.run([sys.executable, "-m", "nbgrader", "validate", str(path)],
+                          cwd=path.parent, env=_env(), capture_output=True, text=True, timeout=600)
     assert "Success! Your notebook passes all the tests." in proc.stdout, proc.stdout[-3000:] + proc.stderr[-3000:]
 
 
-def _run_release(assignment):
-    path = ROOT / "release" / assignment / f"{assignment}.ipynb"
+def _run_release(assignment, lang):
+    path = ROOT / course.edition_folder("release", lang) / assignment / f"{assignment}.ipynb"
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=True,
                             resources={"metadata": {"path": str(path.parent)}})
@@ -36,9 +41,12 @@ def _run_release(assignment):
     return nb
 
 
+@pytest.mark.parametrize("lang", EDITIONS)
 @pytest.mark.parametrize("assignment", course.ASSIGNMENTS)
-def test_untouched_release_says_not_implemented_without_a_traceback(assignment):
-    nb = _run_release(assignment)
+def test_untouched_release_says_not_implemented_without_a_traceback(assignment, lang):
+    nb = _run_release(assignment, lang)
+    words = gettext.translation("course", ROOT / "locale", [lang], fallback=True).gettext(NOT_IMPLEMENTED)
+    assert lang == "en" or words != NOT_IMPLEMENTED, f"no {lang} catalogue for checks.py"
     first_solution = next(i for i, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("solution")
                           and c.cell_type == "code")
     for cell in nb.cells[:first_solution]:
@@ -49,14 +57,15 @@ def test_untouched_release_says_not_implemented_without_a_traceback(assignment):
                          == course.test_cell_id(fn))
         text = "".join(o.get("text", "") for o in test_cell.outputs if o.output_type == "stream")
         errors = [o for o in test_cell.outputs if o.output_type == "error"]
-        assert "not implemented yet" in text, f"public check of {fn} printed: {text!r}"
+        assert words.format(name=fn) in text, f"public check of {fn} printed: {text!r}"
         assert errors and errors[0].ename == "CheckFailed", f"the public check of {fn} should fail the cell"
         assert len(errors[0].traceback) <= 2, f"{fn}: a wall of traceback instead of one line"
 
 
+@pytest.mark.parametrize("lang", EDITIONS)
 @pytest.mark.parametrize("assignment", course.ASSIGNMENTS)
-def test_released_notebook_imports_visual_from_its_folder(assignment):
-    folder = ROOT / "release" / assignment
+def test_released_notebook_imports_visual_from_its_folder(assignment, lang):
+    folder = ROOT / course.edition_folder("release", lang) / assignment
     nb = nbformat.read(folder / f"{assignment}.ipynb", as_version=4)
     assert any("from visual import *" in c.source for c in nb.cells if c.cell_type == "code")
     proc = subprocess.run([sys.executable, "-c", "from visual import *; import visual, checks; "

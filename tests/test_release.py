@@ -1,4 +1,5 @@
-"""release/ is what students get: fresh, complete, and free of solutions and hidden tests."""
+"""The release folders are what students get (release/, and release_ko/ for the Korean edition):
+fresh, complete, and free of solutions and hidden tests."""
 import filecmp
 import subprocess
 import sys
@@ -13,15 +14,23 @@ ROOT = course.REPO_ROOT
 LEAKCHECK = ROOT.parent / "shared" / "hooks" / "leakcheck.py"
 
 
-def released(assignment):
-    return ROOT / "release" / assignment / f"{assignment}.ipynb"
+EDITIONS = course.editions(ROOT)
 
 
+def released(assignment, lang="en"):
+    return ROOT / course.edition_folder("release", lang) / assignment / f"{assignment}.ipynb"
+
+
+def test_the_course_has_an_english_and_a_korean_edition():
+    assert EDITIONS == ("en", "ko")
+
+
+@pytest.mark.parametrize("lang", EDITIONS)
 @pytest.mark.parametrize("assignment", course.ASSIGNMENTS)
-def test_every_assignment_is_released_with_its_helpers(assignment):
-    assert released(assignment).is_file()
+def test_every_assignment_is_released_with_its_helpers(assignment, lang):
+    assert released(assignment, lang).is_file()
     for helper in ("visual.py", "checks.py"):
-        copy = ROOT / "release" / assignment / helper
+        copy = released(assignment, lang).parent / helper
         assert copy.is_file() and not copy.is_symlink(), f"{copy} must be a real file students can download"
         assert filecmp.cmp(copy, ROOT / helper, shallow=False), f"{copy} is stale: run `make release`"
 
@@ -37,11 +46,15 @@ def test_shared_leakcheck_passes():
 
 
 @pytest.mark.slow
-def test_committed_release_equals_a_fresh_generation(tmp_path):
-    fresh = generate(course.ASSIGNMENTS, ROOT, dest=tmp_path / "release")
+@pytest.mark.parametrize("lang", EDITIONS)
+def test_committed_release_equals_a_fresh_generation(tmp_path, lang):
+    folder = course.edition_folder("release", lang)
+    fresh = generate(course.ASSIGNMENTS, ROOT, dest=tmp_path / folder, lang=lang)
     for assignment in course.ASSIGNMENTS:
-        names = sorted(p.name for p in (fresh / assignment).iterdir())
-        assert names == sorted(p.name for p in (ROOT / "release" / assignment).iterdir())
+        names = sorted(p.relative_to(fresh) for p in (fresh / assignment).rglob("*") if p.is_file())
+        assert names == sorted(p.relative_to(ROOT / folder) for p in (ROOT / folder / assignment).rglob("*")
+                               if p.is_file())
         for name in names:
-            assert filecmp.cmp(fresh / assignment / name, ROOT / "release" / assignment / name, shallow=False), \
-                f"release/{assignment}/{name} differs from a fresh nbgrader generate_assignment: run `make release`"
+            assert filecmp.cmp(fresh / name, ROOT / folder / name, shallow=False), \
+                f"{folder}/{name} differs from a fresh nbgrader generate_assignment: run " \
+                f"`autograder release --language {lang}`"

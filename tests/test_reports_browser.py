@@ -10,6 +10,7 @@ import base64
 import json
 import os
 import pathlib
+import re
 import select
 import subprocess
 import time
@@ -209,3 +210,85 @@ def test_audit_page_loads_offline_and_shows_each_survivor_as_text(browser, tmp_p
     assert v.errors == [] and _offline(v, path) == []
     assert "relu: 2 survived" in v.text and "<script>alert(1)</script>" in v.text and INJECTIONS[0] in v.text
     assert "60%" in v.text and "100%" in v.text  # relu 3 of 5 killed; sigmoid all of 32
+
+
+# -- Korean: the pages and plots render Hangul, not boxes --------------------------------------------
+
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+def fonts_used(browser: Browser, path: pathlib.Path, selector: str) -> tuple[list[dict], str]:
+    """The fonts Chromium drew the element's text with ({familyName, glyphCount}), and the text."""
+    target = browser.send("Target.createTarget", url="about:blank")["targetId"]
+    session = browser.send("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
+    for domain in ("Page", "DOM", "CSS"):
+        browser.send(f"{domain}.enable", session)
+    browser.send("Page.navigate", session, url=path.as_uri())
+    browser.wait_for("Page.loadEventFired", session)
+    root = browser.send("DOM.getDocument", session)["root"]["nodeId"]
+    node = browser.send("DOM.querySelector", session, nodeId=root, selector=selector)["nodeId"]
+    fonts = browser.send("CSS.getPlatformFontsForNode", session, nodeId=node)["fonts"]
+    text = browser.send("Runtime.evaluate", session, expression=f"document.querySelector({selector!r}).innerText",
+                        returnByValue=True)["result"]["value"]
+    browser.send("Target.closeTarget", targetId=target)
+    return fonts, text
+
+
+def test_a_korean_feedback_page_declares_its_language_and_draws_hangul_with_a_hangul_font(browser, tmp_path):
+    from autograder import language
+
+    result = make_result("min", [outcome("he_init", "test_he_spread", "failed", mistake="he_uses_xavier_spread",
+                                         message="표준편차가 너무 작습니다")], language="ko")
+    page = render_feedback(result, published=True, after_due=True)
+    assert '<html lang="ko">' in page
+    path = _write(tmp_path, "feedback-ko.html", page)
+    v = visit(browser, path)
+    (tmp_path / "feedback-ko.png").write_bytes(v.screenshot)
+    with language.using("ko"):
+        assert language.translate(course.mistake("weight_init", "he_uses_xavier_spread").title) in v.text
+    fonts, text = fonts_used(browser, path, ".mistake")
+    hangul = len(HANGUL.findall(text))
+    drawn = sum(f["glyphCount"] for f in fonts if "CJK" in f["familyName"] or "KR" in f["familyName"])
+    assert hangul > 10 and drawn >= hangul, f"{hangul} Hangul characters, drawn with {fonts}"
+
+
+PLOT = """
+import warnings, matplotlib
+matplotlib.use("Agg")
+from checks import speak
+import visual
+speak("ko")
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    if {latin_only}:
+        matplotlib.rcParams["font.sans-serif"] = ["DejaVu Sans"]
+    fig = visual.plot_history({{"기본 모델": {{"loss": [1.0, 0.5], "val_loss": [1.1, 0.9]}}}})
+    fig.savefig({png!r})
+print(fig.axes[0].get_xlabel())
+print(sum("missing from" in str(w.message) for w in caught))
+"""
+
+
+def _korean_plot(png: pathlib.Path, latin_only: bool) -> tuple[str, int]:
+    import sys
+
+    folder = course.REPO_ROOT / course.edition_folder("source", "ko") / "weight_init"
+    proc = subprocess.run([sys.executable, "-c", PLOT.format(png=str(png), latin_only=latin_only)], cwd=folder,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    label, missing = proc.stdout.split()
+    return label, int(missing)
+
+
+def test_a_korean_plot_draws_every_glyph_and_shows_in_chromium(browser, tmp_path):
+    label, missing = _korean_plot(tmp_path / "plot.png", latin_only=False)
+    assert HANGUL.search(label), f"the x label {label!r} is not Korean"
+    assert missing == 0, "matplotlib drew boxes for some Hangul"
+    _, boxes = _korean_plot(tmp_path / "boxes.png", latin_only=True)
+    assert boxes > 0, "the check must see the boxes a font without Hangul draws"
+    data = base64.b64encode((tmp_path / "plot.png").read_bytes()).decode()
+    path = _write(tmp_path, "plot.html", f'<!DOCTYPE html><html lang="ko"><body><img src="data:image/png;base64,{data}">'
+                  "</body></html>")
+    v = visit(browser, path)
+    (tmp_path / "plot-ko.png").write_bytes(v.screenshot)
+    assert v.errors == [] and len(v.images) == 1 and v.images[0][0] >= 400
