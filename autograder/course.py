@@ -155,6 +155,13 @@ def editions(root: pathlib.Path = REPO_ROOT) -> tuple[str, ...]:
     return tuple(lang for lang in language.LANGUAGES if (pathlib.Path(root) / edition_folder("source", lang)).is_dir())
 
 
+def edition_notebooks(assignment: str, root: pathlib.Path = REPO_ROOT) -> list[pathlib.Path]:
+    """The instructor notebooks the assignment has, one per edition that has it."""
+    paths = [pathlib.Path(root) / edition_folder("source", lang) / assignment / f"{assignment}.ipynb"
+             for lang in editions(root)]
+    return [p for p in paths if p.is_file()]
+
+
 def source_notebook(assignment: str, root: pathlib.Path = REPO_ROOT, lang: str | None = None) -> pathlib.Path:
     """The instructor notebook of `lang`'s edition (default: the course's language)."""
     lang = lang or course_language(root)

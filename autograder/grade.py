@@ -67,8 +67,8 @@ def suite_version(assignment: str, root: pathlib.Path = course.REPO_ROOT) -> str
     """Changes whenever the code that grades (see course.grading_code_version) or the
     instructor notebook change, so a rerun regrades what they would grade differently."""
     h = hashlib.sha256(f"{SCHEMA}:{course.grading_code_version(assignment)}".encode())
-    for lang in course.editions(root):  # each edition's template grades its own submissions
-        h.update(course.source_notebook(assignment, root, lang).read_bytes())
+    for path in course.edition_notebooks(assignment, root):  # each edition's template grades its own submissions
+        h.update(path.read_bytes())
     return h.hexdigest()[:16]
 
 

@@ -42,7 +42,7 @@ from .language import _
 from .score import ManualGrade, SubmissionResult
 from .times import naive_utc, parse_time
 
-GRADED_MARK = "autograder"  # notebook metadata key that says which grading wrote the notebook
+GRADED_MARK = "autograder_graded"  # notebook metadata key that says which grading wrote the notebook
 KEPT_FILES = ("timestamp.txt", "submission_secret.txt")  # what nbgrader's feedback commands read
 
 _QUIET = logging.getLogger("autograder.nbgrader")

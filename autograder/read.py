@@ -80,7 +80,9 @@ _TENSORFLOW = re.compile(r"^\s*(?:import|from)\s+(?:tensorflow|keras)\b", re.M)
 def template(assignment: str, root: pathlib.Path = course.REPO_ROOT, lang: str | None = None) -> Template:
     """What the instructor notebook of `lang`'s edition gives (the course's edition when it has
     none in that language): a submission is compared with the edition it came from."""
-    path = course.source_notebook(assignment, root, lang if lang in course.editions(root) else None)
+    wanted = course.edition_folder("source", lang) if lang else None
+    has_it = any(p.parent.parent.name == wanted for p in course.edition_notebooks(assignment, root))
+    path = course.source_notebook(assignment, root, lang if has_it else None)
     key = (str(path), path.stat().st_mtime_ns)
     if key not in _TEMPLATES:
         _TEMPLATES[key] = _template(path)

@@ -179,3 +179,42 @@ def test_instructor_grades_by_hand_releases_feedback_and_the_student_fetches_it(
         text = " ".join(viewer.locator("body").inner_text(timeout=30_000).split())
         assert "18.5 / 19 points" in text and "Right idea; say why the variance halves." in text
         shot("student-reads-the-feedback")
+
+
+def test_a_student_works_through_the_korean_notebook_in_jupyterlab(browser, tmp_path):
+    """The Korean edition as a student opens it: the prose and the public checks in Korean, drawn
+    with a Hangul font (Chromium says which fonts it drew the text with), not as boxes."""
+    import re
+
+    from autograder import course
+
+    shutil.copytree(course.REPO_ROOT / course.edition_folder("release", "ko") / A, tmp_path / "work" / A)
+    page = browser.new_page(viewport={"width": 1300, "height": 900})
+    shot = Shots(page, tmp_path)
+    with jupyter_lab(tmp_path / "work", log=tmp_path / "lab.log") as (base, token):
+        page.goto(f"{base}/lab/tree/{A}/{A}.ipynb?token={token}")
+        heading = page.locator(".jp-RenderedMarkdown h1").first
+        heading.wait_for(timeout=60_000)
+        assert "가중치 초기화" in heading.inner_text()
+        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
+        page.click(".lm-MenuBar-itemLabel:text-is('Run')")
+        page.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
+        # The first task's public check says, in Korean, that the task is still to do.
+        failed = page.locator(".jp-OutputArea-output", has_text="sigmoid: 아직 구현하지 않았습니다")
+        failed.first.wait_for(timeout=120_000)
+        assert "Traceback" not in failed.first.inner_text()
+        shot("korean-notebook-first-check")
+
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("DOM.enable")
+        cdp.send("CSS.enable")
+        text = page.evaluate("""() => {  // a paragraph on screen with Korean in it (cells off screen are not drawn)
+            const p = [...document.querySelectorAll('.jp-RenderedMarkdown p')]
+                .filter(e => /[\uac00-\ud7a3]/.test(e.innerText) && e.getBoundingClientRect().top > 0).pop();
+            p.id = 'ag-korean'; return p.innerText; }""")
+        root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": "#ag-korean"})["nodeId"]
+        fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+        hangul = len(re.findall(r"[\uac00-\ud7a3]", text))
+        drawn = sum(f["glyphCount"] for f in fonts if "CJK" in f["familyName"] or "KR" in f["familyName"])
+        assert hangul > 20 and drawn >= hangul, f"{hangul} Hangul characters, drawn with {fonts}"

@@ -177,3 +177,38 @@ def test_a_korean_submission_gets_a_korean_feedback_page(mixed_class):
         description = language.translate(_failed(results["min"])[0]["description"])
     assert title != mistake.title and escape(title) in korean and escape(mistake.title) in english
     assert description != _failed(results["min"])[0]["description"] and escape(description) in korean
+
+
+def test_the_class_report_is_in_the_language_in_force():
+    from autograder.reports.bench import synthetic_class
+    from autograder.reports.class_report import render_class_report, summarise
+
+    summary = summarise(synthetic_class(20))
+    english = render_class_report(summary)
+    with language.using(KOREAN):
+        korean = render_class_report(summary)
+        heading = language.translate("Most common mistakes")
+    assert '<html lang="en">' in english and "Most common mistakes" in english
+    assert '<html lang="ko">' in korean and heading != "Most common mistakes" and heading in korean
+
+
+def test_autograder_release_generates_the_edition_nbgrader_config_chooses(tmp_path):
+    import shutil
+    import subprocess
+    import sys
+
+    scratch = tmp_path / "course"
+    shutil.copytree(ROOT / "source_ko", scratch / "source_ko", symlinks=True)
+    shutil.copytree(ROOT / "locale", scratch / "locale")
+    for name in ("checks.py", "visual.py"):
+        shutil.copy(ROOT / name, scratch / name)
+    config = (ROOT / "nbgrader_config.py").read_text().replace('LANGUAGE = "en"', 'LANGUAGE = "ko"')
+    (scratch / "nbgrader_config.py").write_text(config)
+    proc = subprocess.run([sys.executable, "-m", "autograder", "release", "weight_init", "--course", str(scratch)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    released = scratch / "release_ko" / "weight_init"
+    nb = json.loads((released / "weight_init.ipynb").read_text(encoding="utf-8"))
+    assert nb["metadata"]["autograder"] == {"language": "ko"}
+    assert (released / "locale" / "ko" / "LC_MESSAGES" / "course.mo").is_file()
+    assert not (scratch / "release").exists()

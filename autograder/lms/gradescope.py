@@ -136,8 +136,8 @@ def course_files(assignment: str, root: pathlib.Path = course.REPO_ROOT) -> list
             raise course.CourseError(f"{path} is missing; the autograder cannot be installed without it")
     package = [p for p in sorted((root / "autograder").rglob("*")) if p.is_file() and _wanted(p, suite)]
     # every edition's notebook: a submission is compared with the edition it came from
-    folders = [root / course.edition_folder("source", lang) / assignment for lang in course.editions(root)]
-    notebooks = [p for folder in folders if folder.is_dir() for p in sorted(folder.rglob("*"))
+    folders = [path.parent for path in course.edition_notebooks(assignment, root)]
+    notebooks = [p for folder in folders for p in sorted(folder.rglob("*"))
                  if p.is_file() and _wanted(p, suite)]
     catalogues = sorted((root / "locale").rglob("*.mo"))  # what checks.py prints, in the sandbox too
     return [(p, p.relative_to(root).as_posix()) for p in files + package + notebooks + catalogues]
