@@ -177,7 +177,8 @@ def cmd_release(args) -> int:
 
 def _extras():
     """The command groups that live in their own packages."""
-    return [importlib.import_module(name) for name in ("autograder.lms.commands", "autograder.reports.commands")]
+    return [importlib.import_module(name) for name in ("autograder.lms.commands", "autograder.reports.commands",
+                                                       "autograder.service.commands")]
 
 
 GRADING_OPTIONS = ("jobs", "isolation", "wall_seconds", "call_seconds", "memory_mb")

@@ -363,13 +363,23 @@ def _graded_notebook(layout: course.Layout, job: _Job, result: SubmissionResult,
     return nb, auto
 
 
-def _internal_error(job: _Job, exc: BaseException) -> SubmissionResult:
-    with language.using(job.submission.language):
+def internal_error(sub: Submission, exc: BaseException) -> SubmissionResult:
+    """The result when the grader itself failed: every test is the grader's error, none the student's."""
+    with language.using(sub.language):
         reason = _("the grader failed on this submission: {error}: {message}", error=type(exc).__name__,
                    message=exc)
-        return score(job.student_id, job.submission.assignment,
-                     not_run(job.submission.assignment, reason, kind=Kind.GRADER_ERROR),
-                     status=Status.GRADER_ERROR, written=job.submission.written, language=job.submission.language)
+        return score(sub.student_id, sub.assignment, not_run(sub.assignment, reason, kind=Kind.GRADER_ERROR),
+                     status=Status.GRADER_ERROR, written=sub.written, language=sub.language)
+
+
+def reference_check(assignment: str, layout: course.Layout, settings: Autograder, grade):
+    """The correction every result of `assignment` needs (a function result -> result), as a batch
+    applies it: tests the instructor's own solution fails are the grader's errors.  grade(submission)
+    grades the reference, when no verdict for this suite, secret and limits is kept already."""
+    reference = _Reference(assignment, layout, settings, [])
+    if reference.broken is None:
+        reference._learn(grade(read_reference(assignment, layout.root)))
+    return reference._fix
 
 
 class SandboxPool:
@@ -451,7 +461,8 @@ def _folders(assignment: str, submissions: pathlib.Path) -> list[pathlib.Path]:
 
 def _grade_locally(todo, sandboxes: SandboxPool):
     """Each warm sandbox grades the next submission; yields (job, result) as they finish."""
-    return sandboxes.map(lambda sandbox, job: grade_in(sandbox, job.submission), todo, _internal_error)
+    return sandboxes.map(lambda sandbox, job: grade_in(sandbox, job.submission), todo,
+                         lambda job, exc: internal_error(job.submission, exc))
 
 
 # -- Dask ----------------------------------------------------------------------
@@ -464,7 +475,7 @@ _DASK_SANDBOXES: dict = {}
 _DASK_LOCK = threading.Lock()
 
 
-def _dask_grade(submission: Submission, limits: Limits, isolation: str, hide: tuple,
+def dask_grade(submission: Submission, limits: Limits, isolation: str, hide: tuple,
                 version: str, secret: str) -> SubmissionResult:
     """Runs on a Dask worker: one warm sandbox per worker process and isolation (the same
     masks and limits a local run gives), refusing if the worker's suites are not the coordinator's.
@@ -496,7 +507,7 @@ def _grade_on_dask(todo, settings: Autograder, hide, scheduler):
 
     with Client(scheduler) as client:
         versions = {a: course.grading_code_version(a) for a in {job.submission.assignment for job in todo}}
-        futures = {client.submit(_dask_grade, job.submission, settings.limits, settings.isolation, hide,
+        futures = {client.submit(dask_grade, job.submission, settings.limits, settings.isolation, hide,
                                  versions[job.submission.assignment], settings.secret, pure=False,
                                  key=f"grade-{job.submission.assignment}-{job.student_id}-{i}"): job
                    for i, job in enumerate(todo)}
@@ -508,4 +519,4 @@ def _grade_on_dask(todo, settings: Autograder, hide, scheduler):
                 client.cancel(list(futures))
                 raise
             except Exception as exc:  # noqa: BLE001
-                yield job, _internal_error(job, exc)
+                yield job, internal_error(job.submission, exc)

@@ -247,13 +247,19 @@ def _retry_after(response, fallback: float) -> float:
     return max(0.0, (when - dt.datetime.now(dt.timezone.utc)).total_seconds())
 
 
-def _send(service, connector: _Connector, grade: Grade, patience: Patience, sleep) -> tuple[int, str]:
-    """(requests made, "" or why the score did not land)."""
+@dataclass(frozen=True)
+class Sent:
+    tries: int  # requests made
+    why: str = ""  # why the score did not land; "" when it did
+    final: bool = False  # the platform refused it (a 4xx other than 401 and 429): trying again will not help
+
+
+def _send(service, connector: _Connector, grade: Grade, patience: Patience, sleep) -> Sent:
     wait, why = patience.backoff, ""
     for attempt in range(1, patience.attempts + 1):
         try:
             service.put_grade(grade)
-            return attempt, ""
+            return Sent(attempt)
         except LtiServiceException as exc:
             response = getattr(exc, "response", None)
             status = getattr(response, "status_code", 0)
@@ -262,7 +268,7 @@ def _send(service, connector: _Connector, grade: Grade, patience: Patience, slee
                 connector.forget_tokens()  # the token expired before its time: ask for another
                 continue
             if status != 429 and status < 500:
-                return attempt, why
+                return Sent(attempt, why, final=True)
             pause = _retry_after(response, wait)
         except requests.RequestException as exc:
             why = f"{type(exc).__name__}: {exc}"[:250]
@@ -270,7 +276,30 @@ def _send(service, connector: _Connector, grade: Grade, patience: Patience, slee
         if attempt < patience.attempts:
             sleep(min(pause, patience.max_wait))
             wait *= 2
-    return patience.attempts, f"{why} (after {patience.attempts} tries)"
+    return Sent(patience.attempts, f"{why} (after {patience.attempts} tries)")
+
+
+class ScoreSender:
+    """Scores to one platform registration: one token, reused until it expires, and every
+    request as patient as `patience` says."""
+
+    def __init__(self, config: LtiConfig, session: requests.Session | None = None, *,
+                 patience: Patience = Patience(), sleep=time.sleep):
+        self.config, self.patience, self.sleep = config, patience, sleep
+        self.connector = _Connector(_registration(config), _patient(session, patience.timeout))
+
+    def check_token(self):
+        try:
+            self.connector.get_access_token([SCORE_SCOPE])
+        except (LtiException, requests.RequestException, KeyError, ValueError) as exc:
+            raise LtiError(f"no access token from {self.config.auth_token_url}: {exc}") from None
+
+    def send(self, lineitem: str, grade: Grade) -> Sent:
+        service = AssignmentsGradesService(self.connector, {"scope": [SCORE_SCOPE], "lineitem": lineitem})
+        try:
+            return _send(service, self.connector, grade, self.patience, self.sleep)
+        except (LtiException, KeyError, ValueError) as exc:  # no token: the token endpoint failed
+            return Sent(1, f"no access token from {self.config.auth_token_url}: {exc}"[:250])
 
 
 def _untimed(results: list[SubmissionResult]) -> str:
@@ -296,12 +325,8 @@ def publish(assignment: str, results: list[SubmissionResult], roster: Roster, co
     pairs, left_out = match(results, assignment, roster, "lti_user_id")
     report = PublishReport(url, left_out=left_out, note=_untimed([r for _, r in pairs]))
     landed = PublishRecord(record)
-    connector = _Connector(_registration(config), _patient(session, patience.timeout))
-    try:
-        connector.get_access_token([SCORE_SCOPE])
-    except (LtiException, requests.RequestException, KeyError, ValueError) as exc:
-        raise LtiError(f"no access token from {config.auth_token_url}: {exc}") from None
-    service = AssignmentsGradesService(connector, {"scope": [SCORE_SCOPE], "lineitem": url})
+    sender = ScoreSender(config, session, patience=patience, sleep=sleep)
+    sender.check_token()
     now = dt.datetime.now(UTC)
     for person, result in pairs:
         grade = score_for(result, person.lti_user_id, policy, now)
@@ -310,12 +335,12 @@ def publish(assignment: str, results: list[SubmissionResult], roster: Roster, co
         if not resend and landed.already(person.student_id, entry):
             report.unchanged.append(person.student_id)
             continue
-        tries, why = _send(service, connector, grade, patience, sleep)
-        if why:
-            report.failed.append((person.student_id, why))
+        sent = sender.send(url, grade)
+        if sent.why:
+            report.failed.append((person.student_id, sent.why))
             continue
         landed.add(person.student_id, entry)
         report.sent.append(person.student_id)
-        if tries > 1:
-            report.tries[person.student_id] = tries
+        if sent.tries > 1:
+            report.tries[person.student_id] = sent.tries
     return report

@@ -235,14 +235,14 @@ def _charts(s: ClassSummary, titles: dict[str, str]) -> _Charts:
                                              _("students"))) if top else None)
 
 
-def render_class_report(summary: ClassSummary) -> str:
+def render_class_report(summary: ClassSummary, back: str = "") -> str:
     values = list(summary.scores.values())
     scores = _Scores(len(values), statistics.fmean(values), statistics.median(values),
                      sum(v >= summary.max_score for v in values), sum(v <= 0 for v in values))
     titles = {m.name: _title(summary.assignment, m.name) for m in summary.mistakes}
     seen = [k for k in KINDS[1:] if any(t.kinds[k] for t in summary.tests)]  # leave out columns of zeros
     return render("class_report.html.j2", s=summary, title=summary.assignment.replace("_", " ").capitalize(),
-                  scores=scores, charts=_charts(summary, titles), titles=titles, seen=seen)
+                  scores=scores, charts=_charts(summary, titles), titles=titles, seen=seen, back=back)
 
 
 def write_class_report(results: list[SubmissionResult], dest) -> pathlib.Path:

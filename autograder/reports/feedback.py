@@ -170,9 +170,10 @@ def _title(assignment: str) -> str:
     return assignment.replace("_", " ").capitalize()
 
 
-def render_feedback(result: SubmissionResult, published: bool = False, after_due: bool = False) -> str:
+def render_feedback(result: SubmissionResult, published: bool = False, after_due: bool = False,
+                    back: str = "") -> str:
     """The feedback page for one result, as a complete HTML document in the language of the
-    edition the submission came from."""
+    edition the submission came from (with a link to `back`, where it is served)."""
     by_function: dict[str, list[TestOutcome]] = defaultdict(list)
     for t in result.tests:
         by_function[t.function].append(t)
@@ -185,7 +186,7 @@ def render_feedback(result: SubmissionResult, published: bool = False, after_due
     if published:
         total += sum(result.written_points(w) or 0.0 for w in result.written)
     return render("feedback.html.j2", result.language, result=result, title=_title(result.assignment),
-                  published=published,
+                  published=published, back=back,
                   total=round(total, 6), withheld=withheld, partial=partial,
                   sections=[_section(result.assignment, fn, by_function[fn], views[fn], published, after_due,
                                      nothing_ran, result.language) for fn in functions],

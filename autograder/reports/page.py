@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import pathlib
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from .. import language, record
@@ -39,8 +39,9 @@ def points(x: float) -> str:
 
 
 @functools.lru_cache(maxsize=None)
-def _environment(lang: str) -> Environment:
-    env = Environment(loader=PackageLoader("autograder.reports", "templates"), autoescape=True,
+def _environment(lang: str, package: str = "autograder.reports") -> Environment:
+    loaders = [PackageLoader(name, "templates") for name in dict.fromkeys((package, "autograder.reports"))]
+    env = Environment(loader=ChoiceLoader(loaders), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                       extensions=["jinja2.ext.i18n"])
     env.install_gettext_translations(language.translations(lang), newstyle=True)
@@ -50,10 +51,11 @@ def _environment(lang: str) -> Environment:
     return env
 
 
-def render(template: str, lang: str | None = None, **context) -> str:
-    """The page in `lang` (default: the language in force, autograder.language)."""
+def render(template: str, lang: str | None = None, *, package: str = "autograder.reports", **context) -> str:
+    """The page in `lang` (default: the language in force, autograder.language); a template is
+    looked for in `package`'s templates/ first (the service's pages extend the reports' base)."""
     lang = lang or language.active()
-    return _environment(lang).get_template(template).render(lang=lang, **context)
+    return _environment(lang, package).get_template(template).render(lang=lang, **context)
 
 
 def write_page(path: pathlib.Path, text: str) -> pathlib.Path:
