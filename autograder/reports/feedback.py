@@ -170,21 +170,44 @@ def _title(assignment: str) -> str:
     return assignment.replace("_", " ").capitalize()
 
 
-def render_feedback(result: SubmissionResult, published: bool = False, after_due: bool = False,
-                    back: str = "") -> str:
-    """The feedback page for one result, as a complete HTML document in the language of the
-    edition the submission came from (with a link to `back`, where it is served)."""
+def _views(result: SubmissionResult, published: bool, after_due: bool):
     by_function: dict[str, list[TestOutcome]] = defaultdict(list)
     for t in result.tests:
         by_function[t.function].append(t)
     functions = list(result.max_functions) + [f for f in by_function if f not in result.max_functions]
-    views = {fn: _function_view(fn, by_function[fn], result, published, after_due) for fn in functions}
-    nothing_ran = result.status in NOTHING_GRADED
-    withheld = all(v.withheld for v in views.values()) and not nothing_ran
-    partial = any(v.partial or v.withheld for v in views.values()) or (bool(result.written) and not published)
+    return by_function, {fn: _function_view(fn, by_function[fn], result, published, after_due) for fn in functions}
+
+
+@dataclass(frozen=True)
+class Shown:
+    """The score a student may see: the points of the tests that count yet."""
+
+    points: float
+    max_score: float
+    complete: bool  # nothing is withheld or waiting for a grader
+
+
+def shown_score(result: SubmissionResult, published: bool = False, after_due: bool = False) -> Shown:
+    """What the feedback page adds up (and all an LMS should hear before the grades are published)."""
+    _, views = _views(result, published, after_due)
     total = sum(v.earned for v in views.values())
     if published:
         total += sum(result.written_points(w) or 0.0 for w in result.written)
+    partial = any(v.partial or v.withheld for v in views.values()) or (bool(result.written) and not published)
+    return Shown(round(total, 6), result.max_score, not partial)
+
+
+def render_feedback(result: SubmissionResult, published: bool = False, after_due: bool = False,
+                    back: str = "") -> str:
+    """The feedback page for one result, as a complete HTML document in the language of the
+    edition the submission came from (with a link to `back`, where it is served)."""
+    by_function, views = _views(result, published, after_due)
+    functions = list(views)
+    nothing_ran = result.status in NOTHING_GRADED
+    shown = shown_score(result, published, after_due)
+    withheld = all(v.withheld for v in views.values()) and not nothing_ran
+    partial = not shown.complete
+    total = shown.points
     return render("feedback.html.j2", result.language, result=result, title=_title(result.assignment),
                   published=published, back=back,
                   total=round(total, 6), withheld=withheld, partial=partial,

@@ -13,7 +13,8 @@ def cmd_serve(args) -> int:
     try:
         server.run(pathlib.Path(args.course), args.host, args.port, public_url=args.public_url, dev=args.dev,
                    scheduler=args.scheduler, forwarded_allow_ips=args.forwarded_allow_ips, data_dir=args.data,
-                   db_url=args.db_url, workers=args.workers)
+                   db_url=args.db_url, workers=args.workers, lease_seconds=args.lease_seconds,
+                   tool_config=args.tool_config)
     except ServiceError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -38,6 +39,10 @@ def register(sub):
     s.add_argument("--db-url", default=None, metavar="URL", help="an SQLAlchemy URL (default: SQLite in the data "
                    "folder)")
     s.add_argument("--workers", type=int, default=None, help="sandboxes grading at once (default: one per core)")
+    s.add_argument("--tool-config", default=None, metavar="FILE", help="the platforms' registrations, pylti1p3's "
+                   "JSON (default: c.Service.tool_config, DATA/lti_tool.json)")
+    s.add_argument("--lease-seconds", type=float, default=None, help="how soon an attempt whose worker died is "
+                   "graded again (default: c.Service.lease_seconds, 30)")
     s.add_argument("--scheduler", default=None, help="grade on a Dask cluster instead, e.g. tcp://host:8786")
     s.add_argument("--dev", action="store_true", help="also start a development LMS on the next port, and use "
                    "its registration: try the whole flow without Canvas or Moodle")

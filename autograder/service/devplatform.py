@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import socket
 import threading
 import time
@@ -125,6 +126,7 @@ class DevPlatform:
         self.private_key, self.public_key = key_pair()
         self.assignments, self.course_title = assignments, course_title
         self.deployment_id = DEPLOYMENT_ID
+        self.members = list(MEMBERS)  # a load test adds its own students
         self.signing_key: str | None = None
         self.down = False
         self.scores: list[dict] = []  # every score body taken, in order
@@ -159,7 +161,7 @@ class DevPlatform:
         rows = "".join(
             f"<tr><td>{html.escape(m.name)}</td><td>{'instructor' if m.role == INSTRUCTOR else 'student'}</td><td>"
             + " ".join(f'<a href="/start?user={m.user_id}&assignment={a}">{a}</a>' for a in self.assignments)
-            + "</td></tr>" for m in MEMBERS)
+            + "</td></tr>" for m in self.members)
         scores = "".join(f"<tr><td>{html.escape(s['userId'])}</td><td>{html.escape(s['lineitem'])}</td>"
                          f"<td>{s['scoreGiven']:g} / {s['scoreMaximum']:g}</td><td>{html.escape(s['timestamp'])}</td></tr>"
                          for s in self.scores)
@@ -250,7 +252,7 @@ class DevPlatform:
         return JSONResponse(self.scores)
 
     def _member(self, user_id: str) -> Member | None:
-        return next((m for m in MEMBERS if m.user_id == user_id), None)
+        return next((m for m in self.members if m.user_id == user_id), None)
 
 
 def _forger(registration: Registration, private_key: str) -> Registration:
@@ -282,3 +284,23 @@ def serve_in_thread(app, sock: socket.socket):
 def login_url(base: str, user_id: str, assignment: str) -> str:
     return f"{base}/start?" + urllib.parse.urlencode({"user": user_id, "assignment": assignment})
 
+
+
+_FIELD = re.compile(r'<input type="hidden" name="(\w+)" value="([^"]*)">')
+_ACTION = re.compile(r'<form method="post" action="([^"]+)">')
+
+
+def launch_form(client, platform_base: str, user_id: str, assignment: str) -> tuple[str, dict]:
+    """What the browser would post to the tool after the OIDC login (an httpx client, which keeps
+    the tool's state cookie): (the launch URL, its fields)."""
+    answer = client.get(login_url(platform_base, user_id, assignment), follow_redirects=True)
+    found = _ACTION.search(answer.text)
+    if answer.status_code != 200 or not found:
+        raise RuntimeError(f"the login did not end in a launch form ({answer.status_code}): {answer.text[:300]}")
+    return html.unescape(found.group(1)), {k: html.unescape(v) for k, v in _FIELD.findall(answer.text)}
+
+
+def browserless_launch(client, platform_base: str, user_id: str, assignment: str):
+    """A whole launch without a browser, for scripts and the load benchmark: the tool's answer."""
+    url, fields = launch_form(client, platform_base, user_id, assignment)
+    return client.post(url, data=fields, follow_redirects=True)

@@ -29,6 +29,7 @@ from sqlalchemy import (Float, ForeignKey, Integer, String, Text, UniqueConstrai
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from ..score import SubmissionResult
+from ..times import parse_due
 
 
 class State(str, enum.Enum):
@@ -365,12 +366,27 @@ def _timestamp(seconds: float) -> str:
     return dt.datetime.fromtimestamp(seconds, dt.timezone.utc).isoformat(timespec="milliseconds")
 
 
+def after_due(link: Link) -> bool:
+    return bool(link.due_at) and parse_due(link.due_at).timestamp() < time.time()
+
+
+def student_score(attempt: Attempt, link: Link):
+    """The score the student may see (reports.feedback.shown_score): until the link is published,
+    the points of the tests visible by then."""
+    from ..reports.feedback import shown_score
+
+    return shown_score(SubmissionResult.from_record(json.loads(attempt.result)), bool(link.published),
+                       after_due(link))
+
+
 def _queue_score(s: Session, attempt: Attempt, reason: str, timestamp: str):
+    """The LMS hears what the student may see: the gradebook is theirs to read too."""
     link, person = s.get(Link, attempt.link_id), s.get(Person, attempt.person_id)
     if not link.lineitem:
         return
-    result = SubmissionResult.from_record(json.loads(attempt.result))
+    shown = student_score(attempt, link)
+    waiting = not shown.complete or bool(SubmissionResult.from_record(json.loads(attempt.result)).pending_manual)
     s.add(Outbox(attempt_id=attempt.id, reason=reason, lineitem=link.lineitem, user_sub=person.sub,
-                 issuer=link.issuer, client_id=link.client_id, score=result.score, max_score=result.max_score,
-                 pending_manual=len(result.pending_manual), timestamp=timestamp,
+                 issuer=link.issuer, client_id=link.client_id, score=shown.points, max_score=shown.max_score,
+                 pending_manual=int(waiting), timestamp=timestamp,
                  submitted_at=_timestamp(attempt.received_at), comment=""))

@@ -36,7 +36,7 @@ from . import launch as lti_launch
 from .jobs import Grader
 from .outbox import Outbox
 from .settings import Service
-from .store import Attempt, Delivery, Link, State, Store, counted_result
+from .store import Attempt, Delivery, Link, State, Store, after_due, counted_result, student_score
 
 log = logging.getLogger("autograder.service")
 PACKAGE = "autograder.service"
@@ -91,10 +91,6 @@ def _csrf_ok(request: Request, form) -> bool:
     return bool(request.session.get("csrf")) and secrets.compare_digest(str(sent), request.session["csrf"])
 
 
-def _language(request: Request) -> str:
-    return request.session.get("lang") or _ctx(request).settings.language
-
-
 def _secure(request: Request) -> bool:
     return request.url.scheme == "https"
 
@@ -115,13 +111,12 @@ async def _params(request: Request) -> dict:
 async def lti_login(request: Request):
     ctx = _ctx(request)
     params = await _params(request)
-    with language.using(_language(request)):
-        try:
-            location, cookies = await run_in_threadpool(
-                lti_launch.login, params, dict(request.cookies), _secure(request), ctx.registrations, ctx.store,
-                _url(request, "/lti/launch"))
-        except lti_launch.LaunchError as exc:
-            return _say(request, 400, _("The launch was refused"), str(exc))
+    try:
+        location, cookies = await run_in_threadpool(
+            lti_launch.login, params, dict(request.cookies), _secure(request), ctx.registrations, ctx.store,
+            _url(request, "/lti/launch"))
+    except lti_launch.LaunchError as exc:
+        return _say(request, 400, _("The launch was refused"), str(exc))
     return cookies.apply(RedirectResponse(location, status_code=302))
 
 
@@ -185,10 +180,18 @@ def _link_or_refuse(request: Request, role: str | None = None):
     return _ctx(request).store.get(Link, link_id), None
 
 
-def _attempt_rows(attempts: list[Attempt]) -> list[dict]:
-    return [{"id": a.id, "number": a.number, "received": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(a.received_at)),
-             "state": a.state, "score": a.score, "max_score": a.max_score, "status": a.status,
-             "filename": a.filename} for a in attempts]
+def _attempt_rows(attempts: list[Attempt], link: Link, instructor: bool) -> list[dict]:
+    """What the tables show: a student sees the score their feedback page adds up."""
+    rows = []
+    for a in attempts:
+        row = {"id": a.id, "number": a.number, "state": a.state, "status": a.status, "filename": a.filename,
+               "received": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(a.received_at)),
+               "score": a.score, "max_score": a.max_score, "complete": True}
+        if a.state == State.GRADED.value and not instructor:
+            shown = student_score(a, link)
+            row.update(score=shown.points, complete=shown.complete)
+        rows.append(row)
+    return rows
 
 
 def student_page(request: Request):
@@ -198,7 +201,7 @@ def student_page(request: Request):
     ctx = _ctx(request)
     attempts = ctx.store.attempts(person_id=_person(request), link_id=link.id)
     return _page(request, "assignment.html.j2", link=link, title=_title(link.assignment), csrf=_csrf(request),
-                 attempts=_attempt_rows(attempts), limit_mb=ctx.service.max_upload_mb,
+                 attempts=_attempt_rows(attempts, link, instructor=False), limit_mb=ctx.service.max_upload_mb,
                  counted=ctx.service.counted_attempt,
                  instructor=_role(request, link.id) == "instructor")
 
@@ -281,17 +284,24 @@ def attempt_page(request: Request):
         return _page(request, "waiting.html.j2", title=_title(link.assignment), attempt=attempt, back=back,
                      ahead=ctx.store.queued())
     result = SubmissionResult.from_record(json.loads(attempt.result))
-    after_due = bool(link.due_at) and parse_due(link.due_at).timestamp() < time.time()
-    return HTMLResponse(render_feedback(result, published=bool(link.published), after_due=after_due, back=back))
+    return HTMLResponse(render_feedback(result, published=bool(link.published), after_due=after_due(link),
+                                        back=back))
 
 
 def attempt_state(request: Request):
     attempt, refused = _attempt_or_refuse(request)
     if refused:
         return JSONResponse({"error": "not found"}, status_code=404)
-    return JSONResponse({"id": attempt.id, "state": attempt.state, "status": attempt.status,
-                         "score": attempt.score if attempt.state == State.GRADED.value else None,
-                         "max_score": attempt.max_score})
+    answer = {"id": attempt.id, "state": attempt.state, "status": attempt.status, "score": None,
+              "max_score": attempt.max_score, "complete": False}
+    if attempt.state == State.GRADED.value:
+        link = _ctx(request).store.get(Link, attempt.link_id)
+        if _role(request, attempt.link_id) == "instructor":
+            answer.update(score=attempt.score, complete=True)
+        else:
+            shown = student_score(attempt, link)
+            answer.update(score=shown.points, complete=shown.complete)
+    return JSONResponse(answer)
 
 
 def download(request: Request):
@@ -325,7 +335,7 @@ def instructor_page(request: Request):
     students = []
     for pid, person in sorted(people.items(), key=lambda kv: kv[1].student_id):
         mine = [a for a in attempts if a.person_id == pid]
-        students.append({"person": person, "attempts": _attempt_rows(mine),
+        students.append({"person": person, "attempts": _attempt_rows(mine, link, instructor=True),
                          "counted": next((a.id for a in mine if a.id in counted), None),
                          "lms": {a.id: sent[a.id] for a in mine if a.id in sent}})
     waiting = sum(a.state != State.GRADED.value for a in attempts)
@@ -344,8 +354,7 @@ def class_report_page(request: Request):
     results = [SubmissionResult.from_record(json.loads(a.result)) for _, a in _counted(ctx, link)]
     if not results:
         return _say(request, 200, _("No results yet"), _("Nobody has submitted this assignment yet."))
-    with language.using(_language(request)):
-        return HTMLResponse(render_class_report(summarise(results), back=f"/links/{link.id}/instructor"))
+    return HTMLResponse(render_class_report(summarise(results), back=f"/links/{link.id}/instructor"))
 
 
 async def instructor_action(request: Request):
@@ -390,6 +399,18 @@ def health(request: Request):
 SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin"}
 
 
+class _Language:
+    """Every request is answered in its session's language (the LMS's locale at launch), else the course's."""
+
+    def __init__(self, app, default: str):
+        self.app, self.default = app, default
+
+    async def __call__(self, scope, receive, send):
+        lang = (scope.get("session") or {}).get("lang") if scope["type"] == "http" else None
+        with language.using(lang or self.default):
+            await self.app(scope, receive, send)
+
+
 class _Headers:
     """Headers every answer gets; pages say their own Content-Security-Policy."""
 
@@ -428,7 +449,8 @@ def make_app(ctx: App) -> Starlette:
     middleware = [Middleware(_Headers),
                   Middleware(SessionMiddleware, secret_key=ctx.service.session_key(ctx.root),
                              session_cookie="autograder_session", max_age=8 * 3600,
-                             same_site="none" if secure else "lax", https_only=secure, partitioned=secure)]
+                             same_site="none" if secure else "lax", https_only=secure, partitioned=secure),
+                  Middleware(_Language, default=ctx.settings.language)]
     app = Starlette(routes=routes, middleware=middleware)
     app.state.ctx = ctx
     return app

@@ -47,7 +47,7 @@ def catalogues() -> list[Catalogue]:
     hidden = PACKAGE / "hidden"
     assignments = sorted(p for p in hidden.iterdir() if (p / "suite.py").is_file())
     own = [p for p in sorted(PACKAGE.rglob("*.py")) if not any(a in p.parents for a in assignments)]
-    own += sorted((PACKAGE / "reports" / "templates").glob("*.j2"))
+    own += sorted((PACKAGE / "reports" / "templates").glob("*.j2")) + sorted((PACKAGE / "service" / "templates").glob("*.j2"))
     found = [Catalogue("autograder", LOCALE, "autograder", tuple(own))]
     for a in assignments:
         files = tuple(p for p in sorted(a.glob("*.py")) if p.name not in NOT_GRADING)
