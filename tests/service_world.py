@@ -21,8 +21,10 @@ CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 class World:
     def __init__(self, data: pathlib.Path, **settings):
-        self.service = Service(data_dir=str(data), **{"workers": 1, "lease_seconds": 3.0, "outbox_seconds": 0.1,
-                                                      "retry_seconds": 0.2, **settings})
+        self.service = Service(data_dir=str(data), gradebook_dir=str(data / "course"),
+                               **{"workers": 1, "lease_seconds": 3.0, "outbox_seconds": 0.1, "retry_seconds": 0.2,
+                                  **settings})
+        self.layout = self.service.course_layout(course.REPO_ROOT)
         tool_sock, self.tool = devplatform.bind()
         dev_sock, self.lms = devplatform.bind()
         self.running = server.start(course.REPO_ROOT, self.tool, service=self.service, dev_url=self.lms)

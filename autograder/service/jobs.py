@@ -23,20 +23,22 @@ import uuid
 from .. import course, grade, language
 from ..read import read_submission
 from ..read import template as read_template
-from ..score import SubmissionResult
 from ..settings import Autograder
 from ..times import UTC, is_late, parse_due
 from .settings import Service
-from .store import Lease, Store
+from .coursebook import Coursebook
+from .store import Finished, Lease, Store
 
 log = logging.getLogger("autograder.service")
+MAX_LEASES = 3  # an attempt the service itself failed to grade this often is recorded as its error
 
 
 class Grader:
     def __init__(self, store: Store, root: pathlib.Path, data: pathlib.Path, settings: Autograder, service: Service,
-                 scheduler: str | None = None):
+                 scheduler: str | None = None, coursebook: Coursebook | None = None):
         self.store, self.root, self.data = store, pathlib.Path(root), pathlib.Path(data)
         self.settings, self.service, self.scheduler = settings, service, scheduler
+        self.coursebook = coursebook
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.layout = course.layout(root, results=self.data / "results", db_url="")
         self.hide = (self.root.resolve(), self.data.resolve())
@@ -92,23 +94,54 @@ class Grader:
                 continue
             self._held[lease.attempt_id] = lease
             try:
-                result = self._grade(lease, grade_one)
-                if self.store.finish(lease, result, self.service.counted_attempt):
-                    self.graded += 1
-                else:
+                sub, result = self._grade(lease, grade_one)
+                graded = self._graded_notebook(sub, result, lease)
+                finished = self.store.finish(lease, result, self.service.counted_attempt)
+                if finished is Finished.TAKEN_OVER:
                     log.warning("attempt %s was taken over by another worker; its result stands", lease.attempt_id)
-            except Exception:  # noqa: BLE001 - the lease runs out and the attempt is graded again
+                    continue
+                self.graded += 1
+                if finished is Finished.COUNTS and graded is not None:
+                    self._record(result, graded, lease)
+            except Exception as exc:  # noqa: BLE001 - the lease runs out and the attempt is graded again
                 log.exception("grading attempt %s of %s failed in the service", lease.attempt_id, lease.student_id)
+                if lease.leases >= MAX_LEASES:  # it will not mend by itself: the grader's error, not the student's
+                    self._give_up(lease, exc)
                 time.sleep(1.0)
             finally:
                 self._held.pop(lease.attempt_id, None)
+
+    def _graded_notebook(self, sub, result, lease: Lease):
+        if not self.coursebook:
+            return None
+        try:
+            return self.coursebook.graded_notebook(sub, result)
+        except Exception:  # noqa: BLE001 - the grade stands without the formgrader's copy
+            log.exception("attempt %s of %s: no graded notebook for the nbgrader gradebook", lease.attempt_id,
+                          lease.student_id)
+            return None
+
+    def _give_up(self, lease: Lease, exc: BaseException):
+        try:
+            with language.using(self.settings.language):
+                sub = read_submission(self.data / lease.file, lease.assignment, lease.student_id, self.root)
+            self.store.finish(lease, grade.internal_error(sub, exc), self.service.counted_attempt)
+        except Exception:  # noqa: BLE001 - the database itself is failing: the next lease tries again
+            log.exception("attempt %s could not even be recorded as the grader's error", lease.attempt_id)
+
+    def _record(self, result, graded, lease: Lease):
+        try:
+            self.coursebook.record(result, graded, self.data / lease.file)
+        except Exception:  # noqa: BLE001 - the grade stands; only the formgrader's copy is missing
+            log.exception("attempt %s of %s could not be written to the nbgrader gradebook", lease.attempt_id,
+                          lease.student_id)
 
     def _heartbeat(self):
         while not self._stop.wait(self.service.lease_seconds / 3):
             for lease in list(self._held.values()):
                 self.store.renew(lease, self.service.lease_seconds)
 
-    def _grade(self, lease: Lease, grade_one) -> SubmissionResult:
+    def _grade(self, lease: Lease, grade_one):
         with language.using(self.settings.language):  # until the notebook says its edition
             sub = read_submission(self.data / lease.file, lease.assignment, lease.student_id, self.root)
         try:
@@ -122,7 +155,7 @@ class Grader:
         submitted = dt.datetime.fromtimestamp(lease.received_at, UTC)
         result.submitted_at = submitted.isoformat(timespec="seconds")
         result.late = is_late(submitted, parse_due(lease.due_at) if lease.due_at else None)
-        return result
+        return sub, result
 
     def _fix(self, assignment: str, grade_one):
         with self._fix_lock:  # the reference is graded once per assignment, by the first worker to need it

@@ -17,6 +17,7 @@ from ..settings import Autograder
 from ..settings import load as load_settings
 from . import ServiceError, devplatform
 from . import launch as lti_launch
+from .coursebook import Coursebook
 from .jobs import Grader
 from .outbox import Outbox
 from .settings import Service
@@ -75,10 +76,12 @@ def start(root: pathlib.Path, public_url: str, *, service: Service | None = None
     store = Store(service.database(root))
     stack.callback(store.close)
     registrations = lti_launch.tool_config(config_path)
-    grader = Grader(store, root, data, settings, service, scheduler) if grading else None
+    layout = service.course_layout(root)
+    coursebook = Coursebook(layout) if layout else None
+    grader = Grader(store, root, data, settings, service, scheduler, coursebook) if grading else None
     outbox = Outbox(store, registrations, service, session=outbox_session)
     ctx = App(root=root, data=data, settings=settings, service=service, store=store, registrations=registrations,
-              grader=grader, outbox=outbox, public_url=public_url)
+              grader=grader, outbox=outbox, coursebook=coursebook, public_url=public_url)
     app = make_app(ctx)
     if platform:
         app.state.dev_platform = dev_url + "/"

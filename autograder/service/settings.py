@@ -11,7 +11,7 @@ import os
 import pathlib
 import secrets
 
-from traitlets import Enum, Float, Integer, Unicode, default
+from traitlets import Bool, Enum, Float, Integer, Unicode, default
 from traitlets.config import Configurable
 
 from . import ServiceError
@@ -37,6 +37,13 @@ class Service(Configurable):
     session_secret = Unicode(help=(
         "the key session cookies are signed with; default: AUTOGRADER_SESSION_SECRET, else a "
         "random key kept in DATA_DIR/session.key")).tag(config=True)
+
+    gradebook = Bool(True, help=(
+        "write each student's counted attempt into the course's nbgrader records (submitted/, results/, "
+        "autograded/ and the gradebook), where the formgrader grades its written answers")).tag(config=True)
+    gradebook_dir = Unicode(help=(
+        "where those records go, if not in the course root (the formgrader only looks in the course "
+        "root)")).tag(config=True)
 
     max_upload_mb = Float(5.0, min=0.01, help="the largest notebook a student may upload, in MB").tag(config=True)
     uploads_per_minute = Integer(6, min=1, help="uploads one student may make in a minute").tag(config=True)
@@ -79,6 +86,19 @@ class Service(Configurable):
             with os.fdopen(fd, "w") as f:
                 f.write(secrets.token_urlsafe(48))
         return path.read_text().strip()
+
+    def course_layout(self, root: pathlib.Path):
+        """The nbgrader records the service writes to (see `gradebook`), or None."""
+        from .. import course
+
+        if not self.gradebook:
+            return None
+        if not self.gradebook_dir:
+            return course.layout(root)
+        at = pathlib.Path(root) / self.gradebook_dir
+        return course.layout(root, submitted=at / "submitted", autograded=at / "autograded", results=at / "results",
+                             feedback=at / "feedback", reports=at / "reports",
+                             db_url=f"sqlite:///{(at / 'gradebook.db').resolve()}")
 
     @property
     def max_upload_bytes(self) -> int:

@@ -28,6 +28,7 @@ from sqlalchemy import (Float, ForeignKey, Integer, String, Text, UniqueConstrai
                         func, select, update)
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
+from ..kinds import Status
 from ..score import SubmissionResult
 from ..times import parse_due
 
@@ -36,6 +37,12 @@ class State(str, enum.Enum):
     QUEUED = "queued"
     GRADING = "grading"
     GRADED = "graded"
+
+
+class Finished(str, enum.Enum):
+    COUNTS = "counts"  # recorded, and it is the attempt the LMS gradebook gets
+    RECORDED = "recorded"  # recorded; another attempt counts
+    TAKEN_OVER = "taken over"  # the lease had run out and another worker graded it
 
 
 class Delivery(str, enum.Enum):
@@ -135,6 +142,7 @@ class Lease:
     student_id: str
     received_at: float
     due_at: str
+    leases: int  # this one included
 
 
 def _sqlite_pragmas(dbapi_connection, _record):
@@ -241,7 +249,7 @@ class Store:
                     attempt = s.get(Attempt, candidate)
                     link, person = s.get(Link, attempt.link_id), s.get(Person, attempt.person_id)
                     return Lease(attempt.id, owner, attempt.file, link.assignment, person.student_id,
-                                 attempt.received_at, link.due_at)
+                                 attempt.received_at, link.due_at, attempt.leases)
         return None
 
     def renew(self, lease: Lease, seconds: float) -> bool:
@@ -250,7 +258,7 @@ class Store:
                 Attempt.id == lease.attempt_id, Attempt.owner == lease.owner,
                 Attempt.state == State.GRADING.value).values(leased_until=time.time() + seconds)).rowcount)
 
-    def finish(self, lease: Lease, result: SubmissionResult, counted_attempt: str) -> bool:
+    def finish(self, lease: Lease, result: SubmissionResult, counted_attempt: str) -> Finished:
         """Record the result and queue its score, if this worker still holds the lease (else
         another worker took the attempt over, and its result is the one that counts)."""
         now = time.time()
@@ -261,7 +269,7 @@ class Store:
                 state=State.GRADED.value, graded_at=now, score=result.score, max_score=result.max_score,
                 status=result.status.value, result=json.dumps(result.to_record()))).rowcount
             if not recorded:
-                return False
+                return Finished.TAKEN_OVER
             attempt = s.get(Attempt, lease.attempt_id)
             counted = counted_result(s, attempt.person_id, attempt.link_id, counted_attempt)
             if counted is not None and counted.id == attempt.id:
@@ -270,7 +278,8 @@ class Store:
                     _queue_score(s, attempt, "regraded", _timestamp(now))
                 else:  # stamped with the upload's time, the platform keeps the latest upload's score
                     _queue_score(s, attempt, "graded", _timestamp(attempt.received_at))
-            return True
+                return Finished.COUNTS
+            return Finished.RECORDED
 
     def regrade(self, attempt_ids: list[int]) -> int:
         """Queue attempts again (after the hidden tests changed); their new scores go out anew."""
@@ -380,12 +389,14 @@ def student_score(attempt: Attempt, link: Link):
 
 
 def _queue_score(s: Session, attempt: Attempt, reason: str, timestamp: str):
-    """The LMS hears what the student may see: the gradebook is theirs to read too."""
+    """The LMS hears what the student may see: the gradebook is theirs to read too.  A result
+    with the grader's error waits for a regrade instead."""
     link, person = s.get(Link, attempt.link_id), s.get(Person, attempt.person_id)
-    if not link.lineitem:
+    result = SubmissionResult.from_record(json.loads(attempt.result))
+    if not link.lineitem or result.status is Status.GRADER_ERROR:  # a broken test must not cost the student
         return
     shown = student_score(attempt, link)
-    waiting = not shown.complete or bool(SubmissionResult.from_record(json.loads(attempt.result)).pending_manual)
+    waiting = not shown.complete or bool(result.pending_manual)
     s.add(Outbox(attempt_id=attempt.id, reason=reason, lineitem=link.lineitem, user_sub=person.sub,
                  issuer=link.issuer, client_id=link.client_id, score=shown.points, max_score=shown.max_score,
                  pending_manual=int(waiting), timestamp=timestamp,

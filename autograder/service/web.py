@@ -33,6 +33,7 @@ from ..score import SubmissionResult
 from ..settings import Autograder
 from ..times import parse_due
 from . import launch as lti_launch
+from .coursebook import Coursebook
 from .jobs import Grader
 from .outbox import Outbox
 from .settings import Service
@@ -56,6 +57,7 @@ class App:
     registrations: object  # pylti1p3's ToolConfJsonFile
     grader: Grader | None
     outbox: Outbox | None
+    coursebook: Coursebook | None
     public_url: str
 
 
@@ -346,6 +348,14 @@ def instructor_page(request: Request):
                  graded=len(counted), counted=ctx.service.counted_attempt)
 
 
+def _publish(ctx: App, link: Link):
+    """Every counted score again, with what graders entered in the formgrader."""
+    counted = {a.id: SubmissionResult.from_record(json.loads(a.result)) for _, a in _counted(ctx, link)}
+    if ctx.coursebook:
+        ctx.coursebook.with_manual_grades(list(counted.values()))
+    ctx.store.publish(link.id, ctx.service.counted_attempt, counted)
+
+
 def class_report_page(request: Request):
     link, refused = _link_or_refuse(request, "instructor")
     if refused:
@@ -372,7 +382,7 @@ async def instructor_action(request: Request):
         if ctx.grader:
             ctx.grader.notify()
     elif action == "publish":
-        await run_in_threadpool(ctx.store.publish, link.id, ctx.service.counted_attempt, {})
+        await run_in_threadpool(_publish, ctx, link)
     elif action == "retry":
         await run_in_threadpool(ctx.store.retry_refused, link.id)
     else:
