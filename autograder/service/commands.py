@@ -14,7 +14,8 @@ def cmd_serve(args) -> int:
         server.run(pathlib.Path(args.course), args.host, args.port, public_url=args.public_url, dev=args.dev,
                    scheduler=args.scheduler, forwarded_allow_ips=args.forwarded_allow_ips, data_dir=args.data,
                    db_url=args.db_url, workers=args.workers, lease_seconds=args.lease_seconds,
-                   tool_config=args.tool_config)
+                   tool_config=args.tool_config, gradebook_dir=args.gradebook_dir,
+                   gradebook=False if args.no_gradebook else None, uploads_per_minute=args.uploads_per_minute)
     except ServiceError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -41,6 +42,12 @@ def register(sub):
     s.add_argument("--workers", type=int, default=None, help="sandboxes grading at once (default: one per core)")
     s.add_argument("--tool-config", default=None, metavar="FILE", help="the platforms' registrations, pylti1p3's "
                    "JSON (default: c.Service.tool_config, DATA/lti_tool.json)")
+    s.add_argument("--gradebook-dir", default=None, metavar="DIR", help="write the nbgrader records (submitted/, "
+                   "autograded/, results/, gradebook.db) here instead of the course root")
+    s.add_argument("--no-gradebook", action="store_true", help="keep attempts out of the nbgrader records "
+                   "(c.Service.gradebook = False)")
+    s.add_argument("--uploads-per-minute", type=int, default=None, help="per student (default: "
+                   "c.Service.uploads_per_minute, 6)")
     s.add_argument("--lease-seconds", type=float, default=None, help="how soon an attempt whose worker died is "
                    "graded again (default: c.Service.lease_seconds, 30)")
     s.add_argument("--scheduler", default=None, help="grade on a Dask cluster instead, e.g. tcp://host:8786")

@@ -46,9 +46,11 @@ class Grader:
         self._stop = threading.Event()
         self._held: dict[int, Lease] = {}
         self._fixes: dict[str, object] = {}
+        self._versions: dict[str, str] = {}
         self._fix_lock = threading.Lock()
         self._threads: list[threading.Thread] = []
         self._stack = contextlib.ExitStack()
+        self._ready = threading.Event()
         self.graded = 0
 
     # -- life ------------------------------------------------------------------
@@ -68,6 +70,7 @@ class Grader:
         self._threads = [threading.Thread(target=self._work, args=(g,), name=f"grader-{i}", daemon=True)
                          for i, g in enumerate(grade_one)]
         self._threads.append(threading.Thread(target=self._heartbeat, name="grader-heartbeat", daemon=True))
+        self._threads.append(threading.Thread(target=self._prepare, name="grader-prepare", daemon=True))
         for t in self._threads:
             t.start()
         return self
@@ -94,15 +97,14 @@ class Grader:
                 continue
             self._held[lease.attempt_id] = lease
             try:
-                sub, result = self._grade(lease, grade_one)
-                graded = self._graded_notebook(sub, result, lease)
+                result = self._grade(lease, grade_one)
                 finished = self.store.finish(lease, result, self.service.counted_attempt)
                 if finished is Finished.TAKEN_OVER:
                     log.warning("attempt %s was taken over by another worker; its result stands", lease.attempt_id)
                     continue
                 self.graded += 1
-                if finished is Finished.COUNTS and graded is not None:
-                    self._record(result, graded, lease)
+                if finished is Finished.COUNTS and self.coursebook:
+                    self.coursebook.notify()
             except Exception as exc:  # noqa: BLE001 - the lease runs out and the attempt is graded again
                 log.exception("grading attempt %s of %s failed in the service", lease.attempt_id, lease.student_id)
                 if lease.leases >= MAX_LEASES:  # it will not mend by itself: the grader's error, not the student's
@@ -111,15 +113,18 @@ class Grader:
             finally:
                 self._held.pop(lease.attempt_id, None)
 
-    def _graded_notebook(self, sub, result, lease: Lease):
-        if not self.coursebook:
-            return None
-        try:
-            return self.coursebook.graded_notebook(sub, result)
-        except Exception:  # noqa: BLE001 - the grade stands without the formgrader's copy
-            log.exception("attempt %s of %s: no graded notebook for the nbgrader gradebook", lease.attempt_id,
-                          lease.student_id)
-            return None
+    def _prepare(self):
+        if not self.scheduler:
+            for slot in range(len(self._pool.boxes)):
+                with contextlib.suppress(Exception):  # a sandbox that cannot start says so when it is used
+                    self._pool.ready(slot)
+        if self.coursebook:
+            self.coursebook.ready.wait()
+        self._ready.set()
+
+    def wait_ready(self, timeout: float | None = None) -> bool:
+        """Whether the sandboxes have started and the gradebook knows every assignment."""
+        return self._ready.wait(timeout)
 
     def _give_up(self, lease: Lease, exc: BaseException):
         try:
@@ -128,13 +133,6 @@ class Grader:
             self.store.finish(lease, grade.internal_error(sub, exc), self.service.counted_attempt)
         except Exception:  # noqa: BLE001 - the database itself is failing: the next lease tries again
             log.exception("attempt %s could not even be recorded as the grader's error", lease.attempt_id)
-
-    def _record(self, result, graded, lease: Lease):
-        try:
-            self.coursebook.record(result, graded, self.data / lease.file)
-        except Exception:  # noqa: BLE001 - the grade stands; only the formgrader's copy is missing
-            log.exception("attempt %s of %s could not be written to the nbgrader gradebook", lease.attempt_id,
-                          lease.student_id)
 
     def _heartbeat(self):
         while not self._stop.wait(self.service.lease_seconds / 3):
@@ -151,11 +149,16 @@ class Grader:
             result = grade.internal_error(sub, exc)
         result = self._fix(lease.assignment, grade_one)(result)
         result.fingerprint = sub.fingerprint
-        result.suite_version = grade.suite_version(lease.assignment, self.root)
+        result.suite_version = self._suite_version(lease.assignment)
         submitted = dt.datetime.fromtimestamp(lease.received_at, UTC)
         result.submitted_at = submitted.isoformat(timespec="seconds")
         result.late = is_late(submitted, parse_due(lease.due_at) if lease.due_at else None)
-        return sub, result
+        return result
+
+    def _suite_version(self, assignment: str) -> str:
+        if assignment not in self._versions:  # the suites are loaded once: a new one needs a restart
+            self._versions[assignment] = grade.suite_version(assignment, self.root)
+        return self._versions[assignment]
 
     def _fix(self, assignment: str, grade_one):
         with self._fix_lock:  # the reference is graded once per assignment, by the first worker to need it

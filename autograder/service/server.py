@@ -77,7 +77,7 @@ def start(root: pathlib.Path, public_url: str, *, service: Service | None = None
     stack.callback(store.close)
     registrations = lti_launch.tool_config(config_path)
     layout = service.course_layout(root)
-    coursebook = Coursebook(layout) if layout else None
+    coursebook = Coursebook(layout, store, data, root, service.counted_attempt, settings.language) if layout else None
     grader = Grader(store, root, data, settings, service, scheduler, coursebook) if grading else None
     outbox = Outbox(store, registrations, service, session=outbox_session)
     ctx = App(root=root, data=data, settings=settings, service=service, store=store, registrations=registrations,
@@ -86,6 +86,9 @@ def start(root: pathlib.Path, public_url: str, *, service: Service | None = None
     if platform:
         app.state.dev_platform = dev_url + "/"
     try:
+        if coursebook:
+            coursebook.start()
+            stack.callback(coursebook.stop)
         if grader:
             grader.start()
             stack.callback(grader.stop)

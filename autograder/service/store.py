@@ -101,6 +101,7 @@ class Attempt(Base):
     max_score: Mapped[float] = mapped_column(Float, default=0.0)
     status: Mapped[str] = mapped_column(String(32), default="")  # the result's Status
     result: Mapped[str] = mapped_column(Text, default="")  # SubmissionResult.to_record() as JSON
+    in_gradebook: Mapped[int] = mapped_column(Integer, default=0, index=True)  # 0 to record, 1 recorded, 2 not counted
 
 
 class Outbox(Base):
@@ -131,6 +132,15 @@ class LaunchValue(Base):
     key: Mapped[str] = mapped_column(String(255), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
     expires_at: Mapped[float] = mapped_column(Float)
+
+
+@dataclass(frozen=True)
+class ToRecord:
+    attempt_id: int
+    file: str
+    assignment: str
+    student_id: str
+    result: str
 
 
 @dataclass(frozen=True)
@@ -267,7 +277,7 @@ class Store:
                 Attempt.id == lease.attempt_id, Attempt.owner == lease.owner,
                 Attempt.state == State.GRADING.value).values(
                 state=State.GRADED.value, graded_at=now, score=result.score, max_score=result.max_score,
-                status=result.status.value, result=json.dumps(result.to_record()))).rowcount
+                status=result.status.value, result=json.dumps(result.to_record()), in_gradebook=0)).rowcount
             if not recorded:
                 return Finished.TAKEN_OVER
             attempt = s.get(Attempt, lease.attempt_id)
@@ -286,6 +296,29 @@ class Store:
         with self.session() as s:
             return s.execute(update(Attempt).where(Attempt.id.in_(attempt_ids), Attempt.state == State.GRADED.value)
                              .values(state=State.QUEUED.value, owner="", leased_until=0.0)).rowcount
+
+    def to_record(self, counted_attempt: str, limit: int) -> list[ToRecord]:
+        """Graded attempts the nbgrader gradebook does not have yet, if they are the ones that count."""
+        found = []
+        with self.session() as s:
+            for attempt in s.scalars(select(Attempt).where(Attempt.state == State.GRADED.value, Attempt.in_gradebook == 0)
+                                     .order_by(Attempt.id).limit(limit * 4)):
+                if len(found) == limit:
+                    break
+                counted = counted_result(s, attempt.person_id, attempt.link_id, counted_attempt)
+                if counted is None or counted.id != attempt.id:
+                    attempt.in_gradebook = 2
+                    continue
+                link, person = s.get(Link, attempt.link_id), s.get(Person, attempt.person_id)
+                found.append(ToRecord(attempt.id, attempt.file, link.assignment, person.student_id, attempt.result))
+        return found
+
+    def recorded(self, results: dict[int, SubmissionResult]):
+        """Written to the gradebook, with the written answers' automatic scores nbgrader gave."""
+        with self.session() as s:
+            for attempt_id, result in results.items():
+                s.execute(update(Attempt).where(Attempt.id == attempt_id, Attempt.state == State.GRADED.value).values(
+                    in_gradebook=1, result=json.dumps(result.to_record()), score=result.score))
 
     def queued(self) -> int:
         with self.session() as s:

@@ -402,8 +402,8 @@ def home(request: Request):
 
 def health(request: Request):
     ctx = _ctx(request)
-    return JSONResponse({"ok": True, "queued": ctx.store.queued(),
-                         "graded_here": ctx.grader.graded if ctx.grader else 0})
+    return JSONResponse({"ok": True, "ready": bool(ctx.grader and ctx.grader.wait_ready(0)),
+                         "queued": ctx.store.queued(), "graded_here": ctx.grader.graded if ctx.grader else 0})
 
 
 SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin"}
