@@ -10,12 +10,11 @@ import urllib.parse
 import jwt
 import pytest
 import requests
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 from autograder.lms import lti
 from autograder.lms.roster import Person, Roster
 from autograder.lms.scores import LatePolicy
+from autograder.service.devplatform import key_pair
 from autograder.times import parse_due
 from tests.builders import result_of
 
@@ -23,15 +22,6 @@ A = "weight_init"
 CLIENT_ID = "10000000000042"
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 ISO_WITH_FRACTION = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+(Z|[+-]\d\d:\d\d)$")
-
-
-def key_pair():
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption()).decode()
-    public = key.public_key().public_bytes(serialization.Encoding.PEM,
-                                           serialization.PublicFormat.SubjectPublicKeyInfo).decode()
-    return private, public
 
 
 class Faults:

@@ -24,35 +24,25 @@ from .. import course, gradebook, language, record
 from ..read import read_submission
 from ..score import SubmissionResult
 from ..times import UTC, nbgrader_timestamp, parse_time
+from .loop import Loop
 from .store import Store
 
 log = logging.getLogger("autograder.service")
 
 
-class Coursebook:
+class Coursebook(Loop):
+    name = "gradebook"
+
     def __init__(self, layout: course.Layout, store: Store, data: pathlib.Path, root: pathlib.Path,
                  counted_attempt: str, lang: str):
+        super().__init__()
         self.layout, self.store, self.data, self.root = layout, store, pathlib.Path(data), pathlib.Path(root)
         self.counted_attempt, self.lang = counted_attempt, lang
         if layout.db_path:
             layout.db_path.parent.mkdir(parents=True, exist_ok=True)
         self._books: dict[str, gradebook.SourceBook] = {}
         self._lock = threading.Lock()  # one writer to the gradebook at a time
-        self._wake, self._stop = threading.Event(), threading.Event()
-        self._thread = threading.Thread(target=self._run, name="gradebook", daemon=True)
         self.ready = threading.Event()
-
-    def start(self):
-        self._thread.start()
-        return self
-
-    def stop(self):
-        self._stop.set()
-        self._wake.set()
-        self._thread.join(timeout=60)
-
-    def notify(self):
-        self._wake.set()
 
     def _run(self):
         try:

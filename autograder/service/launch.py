@@ -156,7 +156,7 @@ def login(params: dict, cookies: dict, secure: bool, config: ToolConfJsonFile, s
     oidc = _Login(request, config, session_service=session, cookie_service=cookie_service,
                   launch_data_storage=storage)
     try:
-        location = oidc.disable_check_cookies().redirect(params.get("target_link_uri") or launch_url)
+        location = oidc.disable_check_cookies().redirect(launch_url)  # never a target the request names
     except (OIDCException, LtiException) as exc:
         raise LaunchError(f"the login was refused: {exc}") from None
     return location, cookie_service

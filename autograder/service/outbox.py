@@ -14,12 +14,12 @@ copy then carries the same timestamp as the first.
 from __future__ import annotations
 
 import logging
-import threading
 import time
 
 from pylti1p3.grade import Grade
 
 from ..lms import lti
+from .loop import Loop
 from .settings import Service
 from .store import Outbox as Entry
 from .store import Store
@@ -34,27 +34,16 @@ def grade_of(entry: Entry) -> Grade:
             .set_timestamp(entry.timestamp).set_submitted_at(entry.submitted_at))
 
 
-class Outbox:
+class Outbox(Loop):
+    name = "outbox"
+
     def __init__(self, store: Store, registrations, service: Service, session=None,
                  patience: lti.Patience = lti.Patience(timeout=10.0, attempts=2, backoff=0.2)):
+        super().__init__()
+        self.stop_seconds = patience.timeout * patience.attempts + 5
         self.store, self.registrations, self.service = store, registrations, service
         self.session, self.patience = session, patience
         self._senders: dict[tuple[str, str], lti.ScoreSender] = {}
-        self._stop = threading.Event()
-        self._wake = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="outbox", daemon=True)
-
-    def start(self):
-        self._thread.start()
-        return self
-
-    def stop(self):
-        self._stop.set()
-        self._wake.set()
-        self._thread.join(timeout=self.patience.timeout * self.patience.attempts + 5)
-
-    def notify(self):
-        self._wake.set()
 
     def _run(self):
         while not self._stop.is_set():
