@@ -185,8 +185,11 @@ def test_written_answers_graded_in_the_gradebook_reach_the_lms_on_the_next_publi
     client, page = w.launch(JANE)
     attempt = _attempt(w.upload(client, page, notebook("solution")))
     w.graded(client, attempt)
-    graded = w.layout.autograded / "jdoe" / A / f"{A}.ipynb"
-    w.wait_for(graded.is_file, what="the graded notebook for the formgrader")
+    attempt_id = int(attempt.rsplit("/", 1)[1])
+    w.wait_for(lambda: w.store.get(Attempt, attempt_id).in_gradebook == 1, timeout=60,
+               what="the attempt's recording in the gradebook")
+    assert (w.layout.autograded / "jdoe" / A / f"{A}.ipynb").is_file(), "the graded notebook for the formgrader"
+    assert (w.layout.submitted / "jdoe" / A / "timestamp.txt").is_file()
     with Gradebook(w.layout.db_url, course.course_id(w.layout.root)) as gb:  # as the formgrader saves a grade
         grade = next(g for g in gb.find_submission_notebook(A, A, "jdoe").grades if g.name == "answer_he_factor")
         grade.manual_score = 1.5
@@ -260,7 +263,8 @@ def _slow_notebook() -> bytes:
 
 def _serve(data, port, log):
     return subprocess.Popen([sys.executable, "-m", "autograder", "serve", "--course", str(course.REPO_ROOT),
-                             "--port", str(port), "--data", str(data), "--workers", "1", "--lease-seconds", "2"],
+                             "--port", str(port), "--data", str(data), "--workers", "1", "--lease-seconds", "2",
+                             "--gradebook-dir", str(data.parent / "course")],
                             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
 
@@ -319,6 +323,10 @@ def test_after_a_sigkill_every_upload_is_graded_once_and_scored_once(tmp_path):
         while len(platform.scores) < 3 and time.monotonic() < deadline:
             time.sleep(0.1)
         time.sleep(1.0)  # anything sent twice would have arrived by now
+        recorded = tmp_path / "course" / "autograded"
+        deadline = time.monotonic() + 60
+        while len(list(recorded.glob(f"*/{A}/{A}.ipynb"))) < 3 and time.monotonic() < deadline:
+            time.sleep(0.2)
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
@@ -332,4 +340,6 @@ def test_after_a_sigkill_every_upload_is_graded_once_and_scored_once(tmp_path):
     assert all(a.status == "graded" and a.score > 0 for a in attempts)
     assert sorted(s["userId"] for s in platform.scores) == sorted([JANE, MINJUN, BOB]), "one score per attempt"
     assert [e.state for e in store.outbox()] == [Delivery.SENT] * 3
+    assert [a.in_gradebook for a in attempts] == [1] * 3, "each counted attempt is in the nbgrader gradebook"
     store.close()
+    assert not (course.REPO_ROOT / "submitted").exists(), "the checkout itself was left alone"
