@@ -187,7 +187,7 @@ def _attempt_rows(attempts: list[Attempt], link: Link, instructor: bool) -> list
     rows = []
     for a in attempts:
         row = {"id": a.id, "number": a.number, "state": a.state, "status": a.status, "filename": a.filename,
-               "received": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(a.received_at)),
+               "received": time.strftime("%Y-%m-%d %H:%M:%S %Z", time.localtime(a.received_at)),
                "score": a.score, "max_score": a.max_score, "complete": True}
         if a.state == State.GRADED.value and not instructor:
             shown = student_score(a, link)
