@@ -20,14 +20,15 @@ CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
 class World:
-    def __init__(self, data: pathlib.Path, **settings):
+    def __init__(self, data: pathlib.Path, scheduler: str | None = None, **settings):
         self.service = Service(data_dir=str(data), gradebook_dir=str(data / "course"),
                                **{"workers": 1, "lease_seconds": 3.0, "outbox_seconds": 0.1, "retry_seconds": 0.2,
                                   **settings})
         self.layout = self.service.course_layout(course.REPO_ROOT)
         tool_sock, self.tool = devplatform.bind()
         dev_sock, self.lms = devplatform.bind()
-        self.running = server.start(course.REPO_ROOT, self.tool, service=self.service, dev_url=self.lms)
+        self.running = server.start(course.REPO_ROOT, self.tool, service=self.service, dev_url=self.lms,
+                                    scheduler=scheduler)
         self.platform = self.running.platform
         self.store = self.running.ctx.store
         self.servers = [devplatform.serve_in_thread(self.running.app, tool_sock),
@@ -78,8 +79,8 @@ def notebook(kind: str = "solution", assignment: str = A) -> bytes:
 
 
 @contextlib.contextmanager
-def world(data: pathlib.Path, **settings):
-    w = World(data, **settings)
+def world(data: pathlib.Path, scheduler: str | None = None, **settings):
+    w = World(data, scheduler, **settings)
     try:
         yield w
     finally:

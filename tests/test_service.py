@@ -247,6 +247,22 @@ def test_the_registration_values_and_the_tools_keys_are_served(w):
     assert "/lti/login" in page.text and w.lms in page.text
 
 
+@pytest.mark.slow
+def test_the_service_grades_on_a_dask_cluster_as_it_does_at_home(w, tmp_path):
+    from dask.distributed import LocalCluster
+
+    client, page = w.launch(BOB)
+    at_home = w.graded(client, _attempt(w.upload(client, page, notebook("alternative"))))
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            world(tmp_path / "dask", scheduler=cluster.scheduler_address) as far:
+        client, page = far.launch(BOB)
+        attempt = _attempt(far.upload(client, page, notebook("alternative")))
+        on_dask = far.graded(client, attempt, timeout=180)
+        far.wait_for(lambda: far.scores_for(BOB), what="the AGS score")
+    assert on_dask["status"] == at_home["status"] == "graded"
+    assert far.store.get(Attempt, on_dask["id"]).score == w.store.get(Attempt, at_home["id"]).score > 0
+
+
 # -- a crash ---------------------------------------------------------------------
 
 SLOW = "import time\ntime.sleep(4)\n"
