@@ -7,8 +7,9 @@
    core), for the baseline: its grading phase per submission;
 2. starts the service and its development LMS in this process (one sandbox per core,
    the nbgrader gradebook on), and launches N students through LTI;
-3. has them all upload at once (or spread evenly over --spread seconds), each polling its
-   attempt until graded and then reading its feedback page, with a bounded asyncio load;
+3. has them all upload at once (or spread evenly over --spread seconds), each looking at its
+   attempt every --poll seconds until graded (the waiting page refreshes every second) and then
+   reading its feedback page, with a bounded asyncio load;
 4. prints the time from upload to feedback page (median, 95th percentile, worst), what was
    lost (uploads not graded, scores that never reached the LMS), and the cost per submission
    against the batch grader's.
@@ -43,7 +44,7 @@ from autograder.settings import load as load_settings  # noqa: E402
 from autograder.tools.sample import make_submission  # noqa: E402
 
 KINDS = ("solution", "wrong", "alternative", "untouched")
-POLL = 0.2  # seconds between a student's looks at their attempt (the waiting page refreshes every 1 s)
+POLL = 1.0  # seconds between a student's looks at their attempt, as the waiting page refreshes
 
 
 def notebooks(assignment: str, n: int) -> list[bytes]:
@@ -160,14 +161,18 @@ def service_run(assignment: str, books: list[bytes], where: pathlib.Path, spread
 
 
 def main() -> int:
+    global POLL
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=50)
     parser.add_argument("--assignment", default="weight_init", choices=course.ASSIGNMENTS)
     parser.add_argument("--spread", type=float, default=0.0, help="seconds over which the uploads arrive")
     parser.add_argument("--no-gradebook", action="store_true", help="the service does not write the nbgrader "
                         "gradebook (c.Service.gradebook = False)")
+    parser.add_argument("--poll", type=float, default=POLL, help="seconds between a student's looks at the "
+                        "attempt (default 1, as the waiting page refreshes)")
     parser.add_argument("--in-flight", type=int, default=50, help="requests in flight at most")
     args = parser.parse_args()
+    POLL = args.poll
     books = notebooks(args.assignment, args.students)
     with tempfile.TemporaryDirectory() as tmp:
         tmp = pathlib.Path(tmp)
