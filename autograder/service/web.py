@@ -144,8 +144,9 @@ async def lti_launch_endpoint(request: Request):
     if request.session.get("person") != person.id:
         request.session.clear()  # a new person in this browser: nothing of the last one's stays
     request.session["person"] = person.id
-    request.session.setdefault("links", {})[str(link.id)] = "instructor" if launched.instructor else "student"
-    request.session["links"] = dict(request.session["links"])
+    links = dict(request.session.get("links") or {})
+    links[str(link.id)] = "instructor" if launched.instructor else "student"
+    request.session["links"] = links
     request.session["lang"] = launched.locale if launched.locale in LANGUAGES else ctx.settings.language
     _csrf(request)
     where = f"/links/{link.id}/instructor" if launched.instructor else f"/links/{link.id}"
@@ -217,19 +218,24 @@ async def upload(request: Request):
     link, refused = await run_in_threadpool(_link_or_refuse, request)
     if refused:
         return refused
+    person = _person(request)
+    if await run_in_threadpool(ctx.store.uploads_since, person, time.time() - 60) >= ctx.service.uploads_per_minute:
+        return _say(request, 429, _("Too many uploads"),
+                    _("You may upload {n} times a minute. Wait a moment, then upload again.",
+                      n=ctx.service.uploads_per_minute))
     limit = ctx.service.max_upload_bytes
-    declared = int(request.headers.get("content-length") or 0)
     too_big = _say(request, 413, _("The file is too large"),
                    _("Notebooks may be at most {limit:g} MB. Clear the outputs (Kernel → Restart and Clear "
                      "Outputs) and upload again.", limit=ctx.service.max_upload_mb))
-    if declared > limit + 65536:
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit + 65536:
         return too_big
-    body = b""
+    body = bytearray()
     async for chunk in request.stream():  # counted as it arrives: a missing Content-Length does not help
         body += chunk
         if len(body) > limit + 65536:
             return too_big
-    request._body = body
+    request._body = bytes(body)  # what request.form() parses
     form = await request.form(max_files=1, max_fields=8)
     if not _csrf_ok(request, form):
         return _say(request, 403, _("The form has expired"), _("Reload the page and upload again."))
@@ -243,12 +249,6 @@ async def upload(request: Request):
     raw = await file.read()
     if len(raw) > limit:
         return too_big
-    person = _person(request)
-    since = time.time() - 60
-    if await run_in_threadpool(ctx.store.uploads_since, person, since) >= ctx.service.uploads_per_minute:
-        return _say(request, 429, _("Too many uploads"),
-                    _("You may upload {n} times a minute. Wait a moment, then upload again.",
-                      n=ctx.service.uploads_per_minute))
     attempt = await run_in_threadpool(_accept, ctx, person, link.id, name, raw)
     if ctx.grader:
         ctx.grader.notify()
