@@ -47,6 +47,7 @@ class Grader:
         self._held: dict[int, Lease] = {}
         self._fixes: dict[str, object] = {}
         self._versions: dict[str, str] = {}
+        self._code_versions: dict[str, str] = {}
         self._fix_lock = threading.Lock()
         self._threads: list[threading.Thread] = []
         self._stack = contextlib.ExitStack()
@@ -170,6 +171,8 @@ class Grader:
         return lambda sub: grade.grade_in(self._pool.ready(slot), sub)
 
     def _on_dask(self, sub):
-        version = course.grading_code_version(sub.assignment)
+        if sub.assignment not in self._code_versions:
+            self._code_versions[sub.assignment] = course.grading_code_version(sub.assignment)
+        version = self._code_versions[sub.assignment]
         return self._client.submit(grade.dask_grade, sub, self.settings.limits, self.settings.isolation, self.hide,
                                    version, self.settings.secret, pure=False).result()

@@ -54,10 +54,10 @@ class Outbox(Loop):
             self._wake.wait(self.service.outbox_seconds)
             self._wake.clear()
 
-    def send_due(self, now: float | None = None) -> int:
+    def send_due(self) -> int:
         """Send what is due; how many landed."""
         landed = 0
-        for entry in self.store.due_scores(time.time() if now is None else now):
+        for entry in self.store.due_scores(time.time()):
             if self._stop.is_set():
                 break
             try:

@@ -53,7 +53,7 @@ class Running:
 
 
 def start(root: pathlib.Path, public_url: str, *, service: Service | None = None, settings: Autograder | None = None,
-          scheduler: str | None = None, dev_url: str = "", grading: bool = True, outbox_session=None) -> Running:
+          scheduler: str | None = None, dev_url: str = "") -> Running:
     """Everything but the HTTP server.  dev_url: where the development LMS will be served, whose
     registration then replaces DATA/lti_tool.json's (the file is written to DATA/dev/)."""
     root = pathlib.Path(root)
@@ -78,8 +78,8 @@ def start(root: pathlib.Path, public_url: str, *, service: Service | None = None
     registrations = lti_launch.tool_config(config_path)
     layout = service.course_layout(root)
     coursebook = Coursebook(layout, store, data, root, service.counted_attempt, settings.language) if layout else None
-    grader = Grader(store, root, data, settings, service, scheduler, coursebook) if grading else None
-    outbox = Outbox(store, registrations, service, session=outbox_session)
+    grader = Grader(store, root, data, settings, service, scheduler, coursebook)
+    outbox = Outbox(store, registrations, service)
     ctx = App(root=root, data=data, settings=settings, service=service, store=store, registrations=registrations,
               grader=grader, outbox=outbox, coursebook=coursebook, public_url=public_url)
     app = make_app(ctx)
@@ -89,9 +89,8 @@ def start(root: pathlib.Path, public_url: str, *, service: Service | None = None
         if coursebook:
             coursebook.start()
             stack.callback(coursebook.stop)
-        if grader:
-            grader.start()
-            stack.callback(grader.stop)
+        grader.start()
+        stack.callback(grader.stop)
         outbox.start()
         stack.callback(outbox.stop)
     except BaseException:

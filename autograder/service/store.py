@@ -412,23 +412,26 @@ def after_due(link: Link) -> bool:
     return bool(link.due_at) and parse_due(link.due_at).timestamp() < time.time()
 
 
-def student_score(attempt: Attempt, link: Link):
+def result_of(attempt: Attempt) -> SubmissionResult:
+    return SubmissionResult.from_record(json.loads(attempt.result))
+
+
+def student_score(result: SubmissionResult, link: Link):
     """The score the student may see (reports.feedback.shown_score): until the link is published,
     the points of the tests visible by then."""
     from ..reports.feedback import shown_score
 
-    return shown_score(SubmissionResult.from_record(json.loads(attempt.result)), bool(link.published),
-                       after_due(link))
+    return shown_score(result, bool(link.published), after_due(link))
 
 
 def _queue_score(s: Session, attempt: Attempt, reason: str, timestamp: str):
     """The LMS hears what the student may see: the gradebook is theirs to read too.  A result
     with the grader's error waits for a regrade instead."""
     link, person = s.get(Link, attempt.link_id), s.get(Person, attempt.person_id)
-    result = SubmissionResult.from_record(json.loads(attempt.result))
+    result = result_of(attempt)
     if not link.lineitem or result.status is Status.GRADER_ERROR:  # a broken test must not cost the student
         return
-    shown = student_score(attempt, link)
+    shown = student_score(result, link)
     waiting = not shown.complete or bool(result.pending_manual)
     s.add(Outbox(attempt_id=attempt.id, reason=reason, lineitem=link.lineitem, user_sub=person.sub,
                  issuer=link.issuer, client_id=link.client_id, score=shown.points, max_score=shown.max_score,

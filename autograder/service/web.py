@@ -8,7 +8,6 @@ submission printed can only ever be text.  Every form carries the session's CSRF
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import pathlib
 import secrets
@@ -29,7 +28,6 @@ from ..language import LANGUAGES, N_, _
 from ..reports.class_report import render_class_report, summarise
 from ..reports.feedback import render_feedback
 from ..reports.page import render
-from ..score import SubmissionResult
 from ..settings import Autograder
 from ..times import parse_due
 from . import launch as lti_launch
@@ -37,7 +35,7 @@ from .coursebook import Coursebook
 from .jobs import Grader
 from .outbox import Outbox
 from .settings import Service
-from .store import Attempt, Delivery, Link, State, Store, after_due, counted_result, student_score
+from .store import Attempt, Delivery, Link, State, Store, after_due, counted_result, result_of, student_score
 
 log = logging.getLogger("autograder.service")
 PACKAGE = "autograder.service"
@@ -191,7 +189,7 @@ def _attempt_rows(attempts: list[Attempt], link: Link, instructor: bool) -> list
                "received": time.strftime("%Y-%m-%d %H:%M:%S %Z", time.localtime(a.received_at)),
                "score": a.score, "max_score": a.max_score, "complete": True}
         if a.state == State.GRADED.value and not instructor:
-            shown = student_score(a, link)
+            shown = student_score(result_of(a), link)
             row.update(score=shown.points, complete=shown.complete)
         rows.append(row)
     return rows
@@ -285,7 +283,7 @@ def attempt_page(request: Request):
     if attempt.state != State.GRADED.value:
         return _page(request, "waiting.html.j2", title=_title(link.assignment), attempt=attempt, back=back,
                      ahead=ctx.store.queued())
-    result = SubmissionResult.from_record(json.loads(attempt.result))
+    result = result_of(attempt)
     return HTMLResponse(render_feedback(result, published=bool(link.published), after_due=after_due(link),
                                         back=back))
 
@@ -301,7 +299,7 @@ def attempt_state(request: Request):
         if _role(request, attempt.link_id) == "instructor":
             answer.update(score=attempt.score, complete=True)
         else:
-            shown = student_score(attempt, link)
+            shown = student_score(result_of(attempt), link)
             answer.update(score=shown.points, complete=shown.complete)
     return JSONResponse(answer)
 
@@ -350,7 +348,7 @@ def instructor_page(request: Request):
 
 def _publish(ctx: App, link: Link):
     """Every counted score again, with what graders entered in the formgrader."""
-    counted = {a.id: SubmissionResult.from_record(json.loads(a.result)) for _, a in _counted(ctx, link)}
+    counted = {a.id: result_of(a) for _, a in _counted(ctx, link)}
     if ctx.coursebook:
         ctx.coursebook.with_manual_grades(list(counted.values()))
     ctx.store.publish(link.id, ctx.service.counted_attempt, counted)
@@ -361,7 +359,7 @@ def class_report_page(request: Request):
     if refused:
         return refused
     ctx = _ctx(request)
-    results = [SubmissionResult.from_record(json.loads(a.result)) for _, a in _counted(ctx, link)]
+    results = [result_of(a) for _, a in _counted(ctx, link)]
     if not results:
         return _say(request, 200, _("No results yet"), _("Nobody has submitted this assignment yet."))
     return HTMLResponse(render_class_report(summarise(results), back=f"/links/{link.id}/instructor"))
